@@ -1,1 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Platform.Api;
+
+await PlatformApp.Create(args).RunAsync();

@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Platform.Api.Hosting;
+
+internal static class OrleansHosting
+{
+    /// <summary>The silo runs inside the API process: localhost clustering by default, membership in Postgres with "adonet".</summary>
+    public static WebApplicationBuilder AddPlatformSilo(this WebApplicationBuilder builder, string connectionString)
+    {
+        var options = builder.Configuration.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>() ?? new();
+        builder.UseOrleans(silo =>
+        {
+            if (string.Equals(options.Clustering, "adonet", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "platform", clusterId: options.ClusterId);
+            }
+            silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "platform"; });
+        });
+        return builder;
+    }
+}

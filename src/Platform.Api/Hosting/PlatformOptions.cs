@@ -1,0 +1,46 @@
+namespace Platform.Api.Hosting;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    /// <summary>Folder of the content-addressed artifact store.</summary>
+    public string Root { get; set; } = ".data/artifacts";
+}
+
+public sealed class FilesOptions
+{
+    public const string Section = "Files";
+    public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+}
+
+public sealed class TenantDefaultsOptions
+{
+    public const string Section = "Tenants";
+    public long StorageQuotaBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+}
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimit";
+    /// <summary>Sustained requests per second per API key.</summary>
+    public int RequestsPerSecond { get; set; } = 20;
+    /// <summary>Requests a key may make in a burst before it is throttled.</summary>
+    public int Burst { get; set; } = 100;
+}
+
+public sealed class ClusterHostingOptions
+{
+    public const string Section = "Orleans";
+    /// <summary>"localhost" (one process) or "adonet" (membership in Postgres).</summary>
+    public string Clustering { get; set; } = "localhost";
+    public string ClusterId { get; set; } = "platform";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+}
+
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+    /// <summary>Set from PLATFORM_ADMIN_KEY; when empty a key is generated on first start and printed once.</summary>
+    public string? Key { get; set; }
+}

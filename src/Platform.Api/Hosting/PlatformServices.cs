@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Platform.Api.Auth;
+using Platform.Data;
+using Platform.Domain.Datasets;
+using Platform.Domain.Storage;
+using Platform.Training.Text;
+
+namespace Platform.Api.Hosting;
+
+internal static class PlatformServices
+{
+    public static WebApplicationBuilder AddPlatformServices(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var connectionString = config.GetConnectionString("Platform")
+            ?? throw new InvalidOperationException("ConnectionStrings:Platform is not set (run through `./platform up`, or set ConnectionStrings__Platform).");
+
+        builder.Services.Configure<StorageOptions>(config.GetSection(StorageOptions.Section));
+        builder.Services.Configure<FilesOptions>(config.GetSection(FilesOptions.Section));
+        builder.Services.Configure<TenantDefaultsOptions>(config.GetSection(TenantDefaultsOptions.Section));
+        builder.Services.Configure<DatasetValidationOptions>(config.GetSection(DatasetValidationOptions.Section));
+        builder.Services.Configure<AdminOptions>(config.GetSection(AdminOptions.Section));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPlatformData(connectionString);
+        var storageRoot = config.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Root ?? new StorageOptions().Root;
+        builder.Services.AddSingleton<IArtifactStore>(new FolderArtifactStore(storageRoot));
+        builder.Services.AddSingleton(_ => Qwen3Tokenizer.Load());
+        builder.Services.AddSingleton<ITokenCounter, Qwen3TokenCounter>();
+        builder.Services.AddSingleton<DatasetValidator>();
+
+        builder.Services.AddSingleton<AdminKeyStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKeyStore>());
+        builder.Services.AddPerKeyRateLimiting(config.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new());
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddOpenApi();
+        builder.AddPlatformSilo(connectionString);
+        return builder;
+    }
+}

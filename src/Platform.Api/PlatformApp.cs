@@ -1,0 +1,30 @@
+using Platform.Api.Apis;
+using Platform.Api.Auth;
+using Platform.Api.Errors;
+using Platform.Api.Hosting;
+
+namespace Platform.Api;
+
+/// <summary>The whole service in one process: REST API, Orleans silo, (later) training worker and inference pool.</summary>
+public static class PlatformApp
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddPlatformServices();
+
+        var app = builder.Build();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapAdminTenantsApi();
+
+        var v1 = app.MapGroup("/v1")
+            .AddEndpointFilter<TenantKeyFilter>()
+            .AddEndpointFilter<DomainExceptionFilter>()
+            .RequireRateLimiting(PerKeyRateLimiting.Policy);
+        v1.MapFilesApi();
+        return app;
+    }
+}
