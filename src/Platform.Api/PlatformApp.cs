@@ -11,6 +11,9 @@ public static class PlatformApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Orleans", LogLevel.Warning);
         configure?.Invoke(builder);
         builder.AddPlatformServices();
 

@@ -1,1 +1,12 @@
-return 0;
+using Platform.Cli;
+using Platform.Cli.Commands;
+
+// `./platform <verb>`: one command for running, testing and training, as `swift` is for ms-swift.
+return await new CommandTable(
+[
+    new UpCommand(),
+    new MigrateCommand(),
+    new TestCommand(),
+    new TokenizeCommand(),
+    new ChatTemplateCommand(),
+]).RunAsync(args);

@@ -55,13 +55,21 @@ public sealed class LocalPostgresCluster(string dataDirectory, int port)
     public Task StopAsync(CancellationToken cancellationToken) =>
         RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
 
-    /// <summary>Stops a server left running by an earlier process on this data folder, if any.</summary>
-    public async Task StopIfRunningAsync(CancellationToken cancellationToken)
+    /// <summary>True when a server is running on this data folder (e.g. left by an earlier `up`).</summary>
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
-        {
-            try { await StopAsync(cancellationToken); } catch (InvalidOperationException) { /* stale pid file */ }
-        }
+        if (!File.Exists(Path.Combine(DataDirectory, "postmaster.pid"))) return false;
+        try { await RunToolAsync("pg_ctl", ["-D", DataDirectory, "status"], cancellationToken); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>Initialises the folder if needed and starts the server unless it already runs. True when this call started it.</summary>
+    public async Task<bool> EnsureRunningAsync(CancellationToken cancellationToken)
+    {
+        await InitialiseAsync(cancellationToken);
+        if (await IsRunningAsync(cancellationToken)) return false;
+        await StartAsync(cancellationToken);
+        return true;
     }
 
     private static bool IsRoot => Environment.UserName == "root";

@@ -1,0 +1,43 @@
+namespace Platform.Cli;
+
+/// <summary>GNU-style options after the verb: <c>--name value</c>, <c>--name=value</c>, or a bare <c>--flag</c>.</summary>
+public sealed class CliArgs
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _read = [];
+
+    public CliArgs(IEnumerable<string> args, IReadOnlySet<string> flags)
+    {
+        using var e = args.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var a = e.Current;
+            if (!a.StartsWith("--", StringComparison.Ordinal)) throw new CliException($"unexpected argument '{a}'");
+            var eq = a.IndexOf('=');
+            if (eq > 0) { _options[a[2..eq]] = a[(eq + 1)..]; continue; }
+            var name = a[2..];
+            if (flags.Contains(name)) { _options[name] = null; continue; }
+            if (!e.MoveNext()) throw new CliException($"option --{name} needs a value");
+            _options[name] = e.Current;
+        }
+    }
+
+    public bool Flag(string name) { _read.Add(name); return _options.ContainsKey(name); }
+
+    public string? Get(string name) { _read.Add(name); return _options.GetValueOrDefault(name); }
+
+    public string Require(string name) => Get(name) ?? throw new CliException($"missing required option --{name}");
+
+    public int Int(string name, int fallback) => Get(name) is { } v
+        ? int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : throw new CliException($"--{name} must be an integer")
+        : fallback;
+
+    /// <summary>Call after reading every option: a typo in an option name is an error, not silently ignored.</summary>
+    public void RejectUnknown()
+    {
+        var unknown = _options.Keys.Where(k => !_read.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new CliException($"unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}");
+    }
+}
+
+public sealed class CliException(string message) : Exception(message);
