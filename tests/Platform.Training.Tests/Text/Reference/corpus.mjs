@@ -118,5 +118,10 @@ export function buildCorpus() {
     texts.push(parts.map((part, k) => (k === 0 ? part : pick(joiners) + part)).join(""));
   }
   for (let i = 0; i < 60; i++) texts.push(randomCodePoints(rand, 5 + Math.floor(rand() * 40)));
+  // Short strings over the characters each alternative of the split pattern turns on, to exercise its boundaries.
+  const boundary = [" ", " ", "\n", "\r", "\t", "\u00a0", "\u3000", "a", "Z", "1", "٣", "!", ".", "'", "s", "T", "re", "LL",
+    "ſ", "é", "\u0301", "中", "😀", "𝐀", "𝟎", "\u200d", "\ufeff", "<|im_end|>", "<think>"];
+  for (let i = 0; i < 200; i++)
+    texts.push(Array.from({ length: 3 + Math.floor(rand() * 14) }, () => pick(boundary)).join(""));
   return [...new Set(texts)];
 }
