@@ -28,14 +28,6 @@ internal static class ByteLevelAlphabet
         return inverse;
     }
 
-    public static string Encode(ReadOnlySpan<byte> utf8)
-    {
-        return string.Create(utf8.Length, utf8.ToArray(), static (chars, bytes) =>
-        {
-            for (var i = 0; i < bytes.Length; i++) chars[i] = ByteToChar[bytes[i]];
-        });
-    }
-
     /// <summary>Appends the token's bytes; a token with any character outside the alphabet contributes its own UTF-8 (as HF's ByteLevel decoder does).</summary>
     public static void AppendBytes(string token, List<byte> bytes)
     {

@@ -11,6 +11,7 @@ internal sealed class BytePairEncoding
 {
     private const int CacheCapacity = 200_000;
     private const int MaxCachedPieceLength = 256;
+    private const int MaxScannedPieceBytes = 64;
 
     private readonly int[] _byteIds = new int[256];
     private readonly Dictionary<long, (int Rank, int MergedId)> _merges;
@@ -50,7 +51,48 @@ internal sealed class BytePairEncoding
         var byteCount = Encoding.UTF8.GetByteCount(piece);
         Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(piece, bytes);
+        return byteCount <= MaxScannedPieceBytes ? MergeByScanning(bytes) : MergeWithQueue(bytes);
+    }
 
+    /// <summary>Short pieces: rescan for the best pair after each merge; cheaper than a queue at this size.</summary>
+    private int[] MergeByScanning(ReadOnlySpan<byte> bytes)
+    {
+        var count = bytes.Length;
+        Span<int> symbols = stackalloc int[count];
+        Span<int> ranks = stackalloc int[count];
+        Span<int> mergedIds = stackalloc int[count];
+        for (var i = 0; i < count; i++) symbols[i] = _byteIds[bytes[i]];
+        for (var i = 0; i + 1 < count; i++) ranks[i] = RankOf(symbols[i], symbols[i + 1], out mergedIds[i]);
+
+        while (count > 1)
+        {
+            var best = 0;
+            for (var i = 1; i + 1 < count; i++)
+                if (ranks[i] < ranks[best]) best = i;
+            if (ranks[best] == int.MaxValue) break;
+
+            symbols[best] = mergedIds[best];
+            symbols[(best + 2)..count].CopyTo(symbols[(best + 1)..]);
+            ranks[(best + 2)..count].CopyTo(ranks[(best + 1)..]);
+            mergedIds[(best + 2)..count].CopyTo(mergedIds[(best + 1)..]);
+            count--;
+            if (best > 0) ranks[best - 1] = RankOf(symbols[best - 1], symbols[best], out mergedIds[best - 1]);
+            if (best + 1 < count) ranks[best] = RankOf(symbols[best], symbols[best + 1], out mergedIds[best]);
+        }
+        return symbols[..count].ToArray();
+    }
+
+    private int RankOf(int left, int right, out int mergedId)
+    {
+        var found = _merges.TryGetValue(PairKey(left, right), out var merge);
+        mergedId = merge.MergedId;
+        return found ? merge.Rank : int.MaxValue;
+    }
+
+    /// <summary>Long pieces: HF's Word::merge_all with a priority queue of (rank, position).</summary>
+    private int[] MergeWithQueue(ReadOnlySpan<byte> bytes)
+    {
+        var byteCount = bytes.Length;
         var symbols = new int[byteCount];
         var next = new int[byteCount];
         var prev = new int[byteCount];

@@ -3,6 +3,8 @@ namespace Platform.Training.Text;
 /// <summary>
 /// A rendered chat as token ids. AssistantMessageIndex[t] is the index of the assistant message whose output token t is
 /// (its content, reasoning, tool calls and closing &lt;|im_end|&gt;), or -1 for prompt tokens; use it to mask the SFT loss.
+/// A token belongs to where its first character is: leading whitespace of a content that the pre-tokenizer joins with the
+/// "\n" after "&lt;|im_start|&gt;assistant" (a run ending in a newline) counts as prompt.
 /// </summary>
 public sealed record ChatTokens(int[] Ids, int[] AssistantMessageIndex)
 {

@@ -5,8 +5,8 @@ namespace Platform.Training.Text;
 public sealed partial class Qwen3Tokenizer
 {
     /// <summary>
-    /// Appends the ids of <paramref name="text"/>; with <paramref name="tokenStarts"/>, also each token's first character
-    /// (exact for NFC text; within the changed chunk otherwise).
+    /// Appends the ids of <paramref name="text"/>; with <paramref name="tokenStarts"/>, also each token's first character.
+    /// Positions are exact when the text outside added tokens is NFC; otherwise they index the normalized chunk.
     /// </summary>
     internal void Encode(string text, List<int> ids, List<int>? tokenStarts)
     {
@@ -33,7 +33,7 @@ public sealed partial class Qwen3Tokenizer
             var piece = normalized.Slice(position, length);
             var first = ids.Count;
             _bpe.Encode(piece, ids);
-            if (tokenStarts is not null) AddTokenStarts(piece, offset + Math.Min(position, chunk.Length - 1), ids, first, tokenStarts);
+            if (tokenStarts is not null) AddTokenStarts(piece, offset + position, ids, first, tokenStarts);
             position += length;
         }
     }
