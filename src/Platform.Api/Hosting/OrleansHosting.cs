@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Platform.Data.Postgres;
 
 namespace Platform.Api.Hosting;
 
@@ -14,7 +15,8 @@ internal static class OrleansHosting
         {
             if (string.Equals(options.Clustering, "adonet", StringComparison.OrdinalIgnoreCase))
             {
-                silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                OrleansAdoNet.RegisterNpgsqlProvider();
+                silo.UseAdoNetClustering(o => { o.Invariant = OrleansAdoNet.Invariant; o.ConnectionString = connectionString; });
                 silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
             }
             else
