@@ -15,6 +15,9 @@ public static class PlatformApp
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Orleans", LogLevel.Warning);
         configure?.Invoke(builder);
+        // The operator's key may come from PLATFORM_ADMIN_KEY (documented name) unless configuration sets Admin:Key.
+        if (string.IsNullOrEmpty(builder.Configuration["Admin:Key"]))
+            builder.Configuration["Admin:Key"] = Environment.GetEnvironmentVariable("PLATFORM_ADMIN_KEY");
         builder.AddPlatformServices();
 
         var app = builder.Build();

@@ -5,6 +5,7 @@ using Platform.Cli.Commands;
 return await new CommandTable(
 [
     new UpCommand(),
+    new ServeCommand(),
     new MigrateCommand(),
     new TestCommand(),
     new TokenizeCommand(),

@@ -28,12 +28,10 @@ internal sealed class UpCommand : ICommand
             var connectionString = pg.ConnectionString(LocalEnvironment.Database);
             await new PlatformMigrator(connectionString, NullLogger.Instance).MigrateAsync(cancellationToken);
 
-            var adminKey = Environment.GetEnvironmentVariable("PLATFORM_ADMIN_KEY");
             var app = PlatformApp.Create(["--urls", urls], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Platform"] = connectionString,
                 ["Storage:Root"] = Path.Combine(LocalEnvironment.DataDirectory, "artifacts"),
-                ["Admin:Key"] = adminKey,
             }));
             Console.WriteLine($"Serving on {urls} (OpenAPI: {urls}/openapi/v1.json). Ctrl-C stops.");
             await app.StartAsync(cancellationToken);

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Platform.Api;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>Serves with configuration from the environment only (containers, systemd): no local Postgres is started.</summary>
+internal sealed class ServeCommand : ICommand
+{
+    public string Name => "serve";
+    public string Usage => "";
+    public string Summary => "serve using ConnectionStrings__Platform and other settings from the environment";
+
+    public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
+    {
+        args.RejectUnknown();
+        var app = PlatformApp.Create([]);
+        await app.StartAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+}
