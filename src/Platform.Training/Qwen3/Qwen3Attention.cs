@@ -49,8 +49,8 @@ public sealed class Qwen3Attention : nn.Module, ILinearContainer
 
         query = Qwen3RotaryEmbedding.Apply(query, cos, sin);
         key = Qwen3RotaryEmbedding.Apply(key, cos, sin);
-        var pastLength = cache?.Length ?? 0;
         if (cache is not null) (key, value) = cache.Update(layerIndex, key, value);                              // (B, Hkv, S, D)
+        var pastLength = key.shape[2] - length;
 
         key = RepeatKv(key);                                                                                      // (B, Hq, S, D)
         value = RepeatKv(value);                                                                                  // (B, Hq, S, D)
