@@ -30,7 +30,7 @@ public sealed class RateLimitOptions
 
 public sealed class ClusterHostingOptions
 {
-    public const string Section = "Orleans";
+    public const string Section = "Cluster";
     /// <summary>"localhost" (one process) or "adonet" (membership in Postgres).</summary>
     public string Clustering { get; set; } = "localhost";
     public string ClusterId { get; set; } = "platform";

@@ -42,9 +42,9 @@ public class PlatformServer : IAsyncLifetime
         settings["ConnectionStrings:Platform"] = ConnectionString;
         settings["Storage:Root"] = StorageRoot;
         settings["Admin:Key"] = AdminKey;
-        settings["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
-        settings["Orleans:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
-        settings["Orleans:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
+        settings["Cluster:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
+        settings["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
+        settings["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         _app = PlatformApp.Create(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
         await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
