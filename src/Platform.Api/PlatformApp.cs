@@ -31,6 +31,8 @@ public static class PlatformApp
             .AddEndpointFilter<DomainExceptionFilter>()
             .RequireRateLimiting(PerKeyRateLimiting.Policy);
         v1.MapFilesApi();
+        v1.MapFineTuningJobsApi();
+        v1.MapModelsApi();
         return app;
     }
 }

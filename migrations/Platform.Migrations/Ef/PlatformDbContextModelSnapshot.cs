@@ -91,6 +91,308 @@ namespace Platform.Migrations.Ef
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Data.Entities.FineTunedModel", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BaseModel")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("base_model");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Metrics")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TrainType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("train_type");
+
+                    b.Property<string>("TrainingFile")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("training_file");
+
+                    b.Property<string>("ValidationFile")
+                        .HasColumnType("text")
+                        .HasColumnName("validation_file");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fine_tuned_models");
+
+                    b.HasIndex("JobId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fine_tuned_models_job_id");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_fine_tuned_models_tenant_id");
+
+                    b.ToTable("fine_tuned_models", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.FineTuningJob", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("ErrorCode")
+                        .HasColumnType("text")
+                        .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("ErrorParam")
+                        .HasColumnType("text")
+                        .HasColumnName("error_param");
+
+                    b.Property<DateTimeOffset?>("EstimatedFinish")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("estimated_finish");
+
+                    b.Property<string>("FineTunedModel")
+                        .HasColumnType("text")
+                        .HasColumnName("fine_tuned_model");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Metadata")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("model");
+
+                    b.Property<DateTimeOffset?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<long>("Seed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seed");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StopRequested")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("stop_requested");
+
+                    b.Property<string>("Suffix")
+                        .HasColumnType("text")
+                        .HasColumnName("suffix");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("TrainedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("trained_tokens");
+
+                    b.Property<string>("TrainingFile")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("training_file");
+
+                    b.Property<string>("ValidationFile")
+                        .HasColumnType("text")
+                        .HasColumnName("validation_file");
+
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fine_tuning_jobs");
+
+                    b.HasIndex("Status", "QueuedAt")
+                        .HasDatabaseName("ix_fine_tuning_jobs_status_queued_at");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_fine_tuning_jobs_tenant_id_created_at");
+
+                    b.ToTable("fine_tuning_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.JobCheckpoint", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FineTunedModelCheckpoint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fine_tuned_model_checkpoint");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Metrics")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<int>("StepNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("step_number");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fine_tuning_job_checkpoints");
+
+                    b.HasIndex("FineTunedModelCheckpoint")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fine_tuning_job_checkpoints_fine_tuned_model_checkpoint");
+
+                    b.HasIndex("JobId", "StepNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fine_tuning_job_checkpoints_job_id_step_number");
+
+                    b.ToTable("fine_tuning_job_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.JobEvent", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Seq"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_fine_tuning_job_events");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fine_tuning_job_events_id");
+
+                    b.HasIndex("JobId", "Seq")
+                        .HasDatabaseName("ix_fine_tuning_job_events_job_id_seq");
+
+                    b.ToTable("fine_tuning_job_events", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Data.Entities.StoredFile", b =>
                 {
                     b.Property<string>("Id")
@@ -176,6 +478,14 @@ namespace Platform.Migrations.Ef
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("MaxConcurrentJobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_jobs");
+
+                    b.Property<int>("MaxQueuedJobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_queued_jobs");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -196,6 +506,10 @@ namespace Platform.Migrations.Ef
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("suspended_at");
 
+                    b.Property<long?>("TrainedTokensLimit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("trained_tokens_limit");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
@@ -214,6 +528,46 @@ namespace Platform.Migrations.Ef
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.FineTunedModel", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fine_tuned_models_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.FineTuningJob", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fine_tuning_jobs_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.JobCheckpoint", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.FineTuningJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fine_tuning_job_checkpoints_fine_tuning_jobs_job_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.JobEvent", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.FineTuningJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fine_tuning_job_events_fine_tuning_jobs_job_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Entities.StoredFile", b =>

@@ -12,7 +12,7 @@ namespace Platform.Api.Apis;
 /// <summary>Operator endpoints: tenants and their API keys.</summary>
 public static class AdminTenantsApi
 {
-    public sealed record CreateTenantRequest(string? Name, long? StorageQuotaBytes);
+    public sealed record CreateTenantRequest(string? Name, long? StorageQuotaBytes, int? MaxConcurrentJobs, int? MaxQueuedJobs, long? TrainedTokensLimit);
     public sealed record IssueKeyRequest(string? Name);
     public sealed record TenantList(IReadOnlyList<TenantInfo> Data, string Object = "list");
     public sealed record KeyList(IReadOnlyList<ApiKeyInfo> Data, string Object = "list");
@@ -39,8 +39,10 @@ public static class AdminTenantsApi
     {
         if (string.IsNullOrWhiteSpace(body?.Name)) return ApiError.Invalid("'name' is required", "name");
         if (body.StorageQuotaBytes is < 0) return ApiError.Invalid("'storage_quota_bytes' must not be negative", "storage_quota_bytes");
-        var tenant = await grains.GetGrain<ITenantGrain>(Ids.Tenant())
-            .Create(body.Name, body.StorageQuotaBytes ?? defaults.Value.StorageQuotaBytes);
+        if (body.MaxConcurrentJobs is < 1) return ApiError.Invalid("'max_concurrent_jobs' must be at least 1", "max_concurrent_jobs");
+        if (body.MaxQueuedJobs is < 1) return ApiError.Invalid("'max_queued_jobs' must be at least 1", "max_queued_jobs");
+        var tenant = await grains.GetGrain<ITenantGrain>(Ids.Tenant()).Create(body.Name, new TenantLimits(
+            body.StorageQuotaBytes ?? defaults.Value.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit));
         return Results.Created($"/admin/v1/tenants/{tenant.Id}", tenant);
     }
 

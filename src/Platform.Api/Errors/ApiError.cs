@@ -22,6 +22,7 @@ public sealed record ApiError(ApiError.Body Error)
         ErrorKind.Conflict => Result(409, e.Message, "invalid_request_error", e.Code, e.Param),
         ErrorKind.Forbidden => Result(403, e.Message, "permission_error", e.Code, e.Param),
         ErrorKind.QuotaExceeded => Result(403, e.Message, "insufficient_quota", e.Code, e.Param),
+        ErrorKind.TooMany => Result(429, e.Message, "rate_limit_exceeded", e.Code, e.Param),
         _ => Result(400, e.Message, "invalid_request_error", e.Code, e.Param),
     };
 }

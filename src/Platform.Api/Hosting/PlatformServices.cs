@@ -2,8 +2,11 @@ using System.Text.Json;
 using Platform.Api.Auth;
 using Platform.Data;
 using Platform.Domain.Datasets;
+using Platform.Domain.Jobs;
+using Platform.Domain.Models;
 using Platform.Domain.Storage;
 using Platform.Training.Text;
+using Platform.Worker;
 
 namespace Platform.Api.Hosting;
 
@@ -20,6 +23,9 @@ internal static class PlatformServices
         builder.Services.Configure<TenantDefaultsOptions>(config.GetSection(TenantDefaultsOptions.Section));
         builder.Services.Configure<DatasetValidationOptions>(config.GetSection(DatasetValidationOptions.Section));
         builder.Services.Configure<AdminOptions>(config.GetSection(AdminOptions.Section));
+        builder.Services.Configure<BaseModelCatalogOptions>(config.GetSection(BaseModelCatalogOptions.Section));
+        builder.Services.Configure<SchedulerOptions>(config.GetSection(SchedulerOptions.Section));
+        builder.Services.AddSingleton<BaseModelRegistry>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPlatformData(connectionString);
@@ -39,6 +45,9 @@ internal static class PlatformServices
         });
         builder.Services.AddOpenApi();
         builder.AddPlatformSilo(connectionString);
+        builder.AddPlatformMessaging();
+        var clustering = config.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>()?.Clustering ?? "localhost";
+        builder.Services.Configure<RecoveryOptions>(o => o.SoleWorker = clustering.Equals("localhost", StringComparison.OrdinalIgnoreCase));
         return builder;
     }
 }

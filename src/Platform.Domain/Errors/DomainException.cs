@@ -1,6 +1,6 @@
 namespace Platform.Domain.Errors;
 
-public enum ErrorKind { InvalidRequest, NotFound, Conflict, Forbidden, QuotaExceeded }
+public enum ErrorKind { InvalidRequest, NotFound, Conflict, Forbidden, QuotaExceeded, TooMany }
 
 /// <summary>A refusal by a business rule; the API turns it into an OpenAI-shaped error.</summary>
 [GenerateSerializer, Alias("Platform.DomainException")]

@@ -54,6 +54,17 @@ public sealed class FolderArtifactStore(string root) : IArtifactStore
 
     public void Delete(string tenantId, string sha256) => File.Delete(PathOf(tenantId, sha256));
 
+    public string ObjectPath(string tenantId, string sha256) => PathOf(tenantId, sha256);
+
+    public string Folder(string relativePath)
+    {
+        var full = Path.GetFullPath(Path.Combine(_root, relativePath));
+        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) throw new ArgumentException("path leaves the store", nameof(relativePath));
+        return Directory.CreateDirectory(full).FullName;
+    }
+
+    public string Relative(string absolutePath) => Path.GetRelativePath(_root, absolutePath);
+
     private string PathOf(string tenantId, string sha256)
     {
         if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) throw new ArgumentException("not a SHA-256", nameof(sha256));

@@ -14,4 +14,10 @@ public interface IArtifactStore
     /// <summary>Opens staged bytes, e.g. for validation before commit.</summary>
     Stream OpenStaged(StagedObject staged);
     void Delete(string tenantId, string sha256);
+    /// <summary>Absolute path of committed bytes (for the training worker, which reads files directly).</summary>
+    string ObjectPath(string tenantId, string sha256);
+    /// <summary>Absolute path of a folder under the store root (created), e.g. "jobs/&lt;tenant&gt;/&lt;job&gt;".</summary>
+    string Folder(string relativePath);
+    /// <summary>The store-relative form of an absolute path inside the store, as kept in the database.</summary>
+    string Relative(string absolutePath);
 }

@@ -1,4 +1,5 @@
 using Platform.Domain.Files;
+using Platform.Domain.Jobs;
 
 namespace Platform.Domain.Tenants;
 
@@ -9,10 +10,13 @@ namespace Platform.Domain.Tenants;
 [Alias("Platform.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
 {
-    [Alias("Create")] Task<TenantInfo> Create(string name, long storageQuotaBytes);
+    [Alias("Create")] Task<TenantInfo> Create(string name, TenantLimits limits);
     [Alias("SetSuspended")] Task<TenantInfo> SetSuspended(bool suspended);
     [Alias("IssueApiKey")] Task<IssuedApiKey> IssueApiKey(string name);
     [Alias("RevokeApiKey")] Task<ApiKeyInfo> RevokeApiKey(string keyId);
     [Alias("AddFile")] Task<FileRecord> AddFile(NewFile file);
     [Alias("DeleteFile")] Task<FileDeletion> DeleteFile(string fileId);
+    /// <summary>Checks the tenant's job limits, then creates the job through its own grain.</summary>
+    [Alias("CreateJob")] Task<JobSnapshot> CreateJob(CreateJob request);
+    [Alias("DeleteModel")] Task DeleteModel(string modelId);
 }

@@ -8,12 +8,12 @@ using Platform.Domain.Storage;
 
 namespace Platform.Domain.Tenants;
 
-public sealed class TenantGrain(IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, TimeProvider clock)
+public sealed partial class TenantGrain(IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, IGrainFactory grains, TimeProvider clock)
     : Grain, ITenantGrain
 {
     private string TenantId => this.GetPrimaryKeyString();
 
-    public async Task<TenantInfo> Create(string name, long storageQuotaBytes)
+    public async Task<TenantInfo> Create(string name, TenantLimits limits)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
             throw new DomainException(ErrorKind.InvalidRequest, "invalid_name", "Tenant name must be 1-200 characters", "name");
@@ -23,8 +23,11 @@ public sealed class TenantGrain(IDbContextFactory<PlatformDbContext> dbFactory, 
         var tenant = new Tenant
         {
             Id = TenantId, Name = name.Trim(), Status = TenantStatus.Active,
-            StorageQuotaBytes = storageQuotaBytes, CreatedAt = clock.GetUtcNow(),
+            StorageQuotaBytes = limits.StorageQuotaBytes ?? 0, CreatedAt = clock.GetUtcNow(),
+            TrainedTokensLimit = limits.TrainedTokensLimit,
         };
+        if (limits.MaxConcurrentJobs is { } concurrent) tenant.MaxConcurrentJobs = concurrent;
+        if (limits.MaxQueuedJobs is { } queued) tenant.MaxQueuedJobs = queued;
         db.Tenants.Add(tenant);
         await db.SaveChangesAsync();
         return TenantInfo.From(tenant);

@@ -32,12 +32,23 @@ public class PlatformServer : IAsyncLifetime
         ["Datasets:MaxExampleTokens"] = "200",
         ["RateLimit:RequestsPerSecond"] = "1000",
         ["RateLimit:Burst"] = "1000",
+        ["Scheduler:Capacity"] = "2",
+        ["Scheduler:LeaseTimeout"] = "00:00:05",
+        ["Scheduler:SweepInterval"] = "00:00:00.500",
+        ["Worker:Slots"] = "2",
+        ["Worker:HeartbeatInterval"] = "00:00:00.300",
+        ["Worker:MetricsInterval"] = "00:00:00.200",
     };
 
     public async ValueTask InitializeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync(ct);
+        ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken);
+        await StartAsync();
+    }
+
+    /// <summary>Starts (or, after <see cref="StopAsync"/>, restarts) the service on the same database and store.</summary>
+    public async Task StartAsync()
+    {
         var settings = Settings();
         settings["ConnectionStrings:Platform"] = ConnectionString;
         settings["Storage:Root"] = StorageRoot;
@@ -46,9 +57,17 @@ public class PlatformServer : IAsyncLifetime
         settings["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         settings["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         _app = PlatformApp.Create(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
-        await _app.StartAsync(ct);
+        await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        _app = null;
     }
 
     public HttpClient Client(string? bearer = null)
@@ -63,12 +82,12 @@ public class PlatformServer : IAsyncLifetime
     public sealed record TenantWithKey(string TenantId, string KeyId, string Key);
 
     /// <summary>A new tenant with one API key, made through the admin API.</summary>
-    public async Task<TenantWithKey> NewTenantAsync(string? name = null, long? quota = null)
+    public async Task<TenantWithKey> NewTenantAsync(string? name = null, long? quota = null, int? maxConcurrentJobs = null)
     {
         var ct = TestContext.Current.CancellationToken;
         using var admin = Admin();
         var created = await admin.PostAsJsonAsync("/admin/v1/tenants",
-            new { name = name ?? "t-" + Guid.NewGuid().ToString("N")[..10], storage_quota_bytes = quota }, ct);
+            new { name = name ?? "t-" + Guid.NewGuid().ToString("N")[..10], storage_quota_bytes = quota, max_concurrent_jobs = maxConcurrentJobs }, ct);
         created.EnsureSuccessStatusCode();
         var tenantId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("id").GetString()!;
         var issued = await admin.PostAsJsonAsync($"/admin/v1/tenants/{tenantId}/api-keys", new { name = "test" }, ct);
@@ -79,11 +98,7 @@ public class PlatformServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
+        await StopAsync();
         try { Directory.Delete(StorageRoot, recursive: true); } catch (DirectoryNotFoundException) { }
         GC.SuppressFinalize(this);
     }

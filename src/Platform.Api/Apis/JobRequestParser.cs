@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Platform.Domain.Jobs;
+
+namespace Platform.Api.Apis;
+
+/// <summary>
+/// Reads a create-job body: OpenAI's <c>method</c> object (or the older top-level <c>hyperparameters</c>),
+/// where each hyperparameter is a number or "auto", plus our <c>lora</c> and <c>train_type</c> inside
+/// <c>method.supervised</c>.
+/// </summary>
+internal static class JobRequestParser
+{
+    public static (CreateJob? Request, string? Error, string? Param) Parse(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object) return (null, "Request body must be a JSON object", null);
+        if (Str(body, "model") is not { Length: > 0 } model) return (null, "'model' is required", "model");
+        if (Str(body, "training_file") is not { Length: > 0 } training) return (null, "'training_file' is required", "training_file");
+
+        var method = "supervised";
+        JsonElement hp = body.TryGetProperty("hyperparameters", out var legacy) ? legacy : default;
+        JsonElement supervised = default;
+        if (body.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.Object)
+        {
+            method = Str(m, "type") ?? "supervised";
+            if (m.TryGetProperty(method, out var detail) && detail.ValueKind == JsonValueKind.Object)
+            {
+                supervised = detail;
+                if (detail.TryGetProperty("hyperparameters", out var h)) hp = h;
+            }
+        }
+        JsonElement lora = supervised.ValueKind == JsonValueKind.Object && supervised.TryGetProperty("lora", out var l) ? l : default;
+
+        try
+        {
+            return (new CreateJob(
+                model, training, Str(body, "validation_file"), Str(body, "suffix"),
+                body.TryGetProperty("seed", out var seed) && seed.ValueKind == JsonValueKind.Number ? seed.GetInt64() : null,
+                body.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
+                    ? md.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())
+                    : null,
+                method, Int(hp, "n_epochs"), Int(hp, "batch_size"), Num(hp, "learning_rate_multiplier"),
+                supervised.ValueKind == JsonValueKind.Object ? Str(supervised, "train_type") : null,
+                Int(lora, "rank"), Num(lora, "alpha"), Num(lora, "dropout"), Modules(lora)), null, null);
+        }
+        catch (FormatException e) { return (null, e.Message, e.Data["param"] as string); }
+    }
+
+    private static string? Str(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int? Int(JsonElement o, string name) => Num(o, name) is { } d
+        ? d == Math.Floor(d) ? (int)d : throw Bad($"'{name}' must be an integer or \"auto\"", name)
+        : null;
+
+    private static double? Num(JsonElement o, string name)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.String && v.GetString() == "auto") return null;
+        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Bad($"'{name}' must be a number or \"auto\"", name);
+    }
+
+    private static IReadOnlyList<string>? Modules(JsonElement lora)
+    {
+        if (lora.ValueKind != JsonValueKind.Object || !lora.TryGetProperty("target_modules", out var t)) return null;
+        return t.ValueKind switch
+        {
+            JsonValueKind.String => [t.GetString()!],
+            JsonValueKind.Array => t.EnumerateArray().Select(x => x.GetString() ?? throw Bad("target_modules must be strings", "lora.target_modules")).ToList(),
+            _ => throw Bad("target_modules must be a string or an array of strings", "lora.target_modules"),
+        };
+    }
+
+    private static FormatException Bad(string message, string param) => new(message) { Data = { ["param"] = param } };
+}

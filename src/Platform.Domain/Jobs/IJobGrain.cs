@@ -1,0 +1,25 @@
+namespace Platform.Domain.Jobs;
+
+/// <summary>
+/// One per fine-tuning job (key = job id): the single writer of the job's row, events and checkpoints.
+/// Every transition is persisted before it is announced (bus message, scheduler kick).
+/// </summary>
+[Alias("Platform.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    [Alias("Create")] Task<JobSnapshot> Create(string tenantId, CreateJob request);
+    [Alias("Cancel")] Task<JobSnapshot> Cancel(string tenantId);
+    [Alias("Pause")] Task<JobSnapshot> Pause(string tenantId);
+    [Alias("Resume")] Task<JobSnapshot> Resume(string tenantId);
+
+    /// <summary>Scheduler: start a new attempt and send it to the workers.</summary>
+    [Alias("Dispatch")] Task<bool> Dispatch();
+    /// <summary>Scheduler: a dispatched or running attempt whose lease lapsed goes back to the queue.</summary>
+    [Alias("RequeueIfStale")] Task<bool> RequeueIfStale(TimeSpan leaseTimeout);
+
+    [Alias("AcceptRun")] Task<RunAssignment?> AcceptRun(int attempt, string workerId);
+    [Alias("Heartbeat")] Task<RunDirective> Heartbeat(int attempt, string workerId);
+    [Alias("RecordMetrics")] Task RecordMetrics(int attempt, IReadOnlyList<StepMetrics> metrics);
+    [Alias("RecordCheckpoint")] Task RecordCheckpoint(int attempt, int step, string folder, StepMetrics? metrics);
+    [Alias("Finish")] Task Finish(int attempt, RunOutcome outcome);
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Platform.Data;
+using Platform.Data.Entities;
+
+namespace Platform.Domain.Jobs;
+
+// The worker's side of the job grain: lease, heartbeats, metrics, checkpoints, outcome.
+// Anything from an attempt other than the current one is ignored, so a worker that lost its lease cannot
+// overwrite the work of the attempt that replaced it.
+public sealed partial class JobGrain
+{
+    public async Task<RunAssignment?> AcceptRun(int attempt, string workerId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.Status != JobStatus.Queued || job.DispatchedAt is null || job.WorkerId is not null) return null;
+        if (job.StopRequested is { } stop)
+        {
+            Move(db, job, stop == "pause" ? JobStatus.Paused : JobStatus.Cancelled, stop == "pause" ? "Job paused" : "Job cancelled");
+            if (stop == "cancel") job.FinishedAt = clock.GetUtcNow();
+            job.StopRequested = null;
+            job.DispatchedAt = null;
+            await db.SaveChangesAsync();
+            KickScheduler();
+            return null;
+        }
+
+        var resume = await db.JobCheckpoints.AsNoTracking().Where(c => c.JobId == JobId).OrderByDescending(c => c.StepNumber).FirstOrDefaultAsync();
+        Move(db, job, JobStatus.Running, resume is null
+            ? $"Fine-tuning job started on {workerId}"
+            : $"Fine-tuning job resumed from step {resume.StepNumber} on {workerId}");
+        var now = clock.GetUtcNow();
+        job.WorkerId = workerId;
+        job.HeartbeatAt = now;
+        job.StartedAt ??= now;
+        await db.SaveChangesAsync();
+
+        var training = await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.TrainingFile);
+        var validation = job.ValidationFile is null ? null : await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.ValidationFile);
+        return RunAssignment.Create(
+            job.TenantId, job.Id, attempt, models.Require(job.Model), JobSnapshot.From(job).Settings, job.Seed,
+            DatasetPath(training), validation is null ? null : DatasetPath(validation),
+            store.Folder(JobPaths.Job(job.TenantId, job.Id)),
+            resume is null ? null : store.Folder(resume.Path), resume?.StepNumber);
+    }
+
+    public async Task<RunDirective> Heartbeat(int attempt, string workerId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.WorkerId != workerId || job.Status != JobStatus.Running) return RunDirective.Abandon;
+        job.HeartbeatAt = clock.GetUtcNow();
+        await db.SaveChangesAsync();
+        return job.StopRequested switch { "cancel" => RunDirective.Cancel, "pause" => RunDirective.Pause, _ => RunDirective.Continue };
+    }
+
+    public async Task RecordMetrics(int attempt, IReadOnlyList<StepMetrics> metrics)
+    {
+        if (metrics.Count == 0) return;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
+        foreach (var m in metrics)
+            AddEvent(db, job, "info", $"Step {m.Step}/{m.TotalSteps}: training loss={m.TrainLoss:0.####}" +
+                (m.ValidLoss is { } v ? $", validation loss={v:0.####}" : ""), "metrics", MetricsData(m));
+        var last = metrics[^1];
+        job.TrainedTokens = last.TrainedTokens;
+        if (last.TokensPerSecond > 0 && last.Step > 0)
+        {
+            var tokensPerStep = (double)last.TrainedTokens / last.Step;
+            var remaining = (last.TotalSteps - last.Step) * tokensPerStep / last.TokensPerSecond;
+            job.EstimatedFinish = clock.GetUtcNow().AddSeconds(remaining);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    public async Task RecordCheckpoint(int attempt, int step, string folder, StepMetrics? metrics)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
+        var existing = await db.JobCheckpoints.SingleOrDefaultAsync(c => c.JobId == JobId && c.StepNumber == step);
+        var row = existing ?? db.JobCheckpoints.Add(new JobCheckpoint
+        {
+            Id = Ids.New("ftckpt-"), JobId = JobId, TenantId = job.TenantId, StepNumber = step, Path = "",
+            FineTunedModelCheckpoint = JobPaths.CheckpointModelName(JobPaths.FineTunedModelName(job.Model, job.TenantId, job.Suffix, job.Id), step),
+        }).Entity;
+        row.Path = store.Relative(folder);
+        row.Metrics = metrics is null ? null : JsonSerializer.Serialize(MetricsData(metrics), EventJson);
+        row.CreatedAt = clock.GetUtcNow();
+        AddEvent(db, job, "info", $"Checkpoint saved at step {step}");
+        await db.SaveChangesAsync();
+    }
+
+    public async Task Finish(int attempt, RunOutcome outcome)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
+        var now = clock.GetUtcNow();
+        switch (outcome.Kind)
+        {
+            case RunOutcome.Succeeded:
+                var name = JobPaths.FineTunedModelName(job.Model, job.TenantId, job.Suffix, job.Id);
+                db.FineTunedModels.Add(new FineTunedModel
+                {
+                    Id = name, TenantId = job.TenantId, JobId = job.Id, BaseModel = job.Model,
+                    TrainType = JobSnapshot.From(job).Settings.TrainType, Path = store.Relative(outcome.AdapterFolder!),
+                    TrainingFile = job.TrainingFile, ValidationFile = job.ValidationFile, Settings = job.Settings,
+                    Metrics = outcome.FinalMetrics is null ? null : JsonSerializer.Serialize(MetricsData(outcome.FinalMetrics), EventJson),
+                    CreatedAt = now,
+                });
+                job.FineTunedModel = name;
+                job.TrainedTokens = outcome.TrainedTokens;
+                job.FinishedAt = now;
+                job.EstimatedFinish = null;
+                Move(db, job, JobStatus.Succeeded, "The job has successfully completed");
+                break;
+            case RunOutcome.Paused:
+                Move(db, job, JobStatus.Paused, "Job paused");
+                break;
+            case RunOutcome.Cancelled:
+                job.FinishedAt = now;
+                Move(db, job, JobStatus.Cancelled, "Job cancelled");
+                break;
+            default:
+                job.FinishedAt = now;
+                job.ErrorCode = outcome.ErrorCode ?? "training_error";
+                job.ErrorMessage = outcome.ErrorMessage ?? "Training failed";
+                Move(db, job, JobStatus.Failed, $"Fine-tuning job failed: {job.ErrorMessage}");
+                break;
+        }
+        job.StopRequested = null;
+        job.WorkerId = null;
+        job.DispatchedAt = null;
+        job.HeartbeatAt = null;
+        await db.SaveChangesAsync();
+        KickScheduler();
+    }
+
+    private string DatasetPath(StoredFile f) => store.ObjectPath(f.TenantId, f.NormalizedSha256 ?? f.Sha256);
+
+    private static object MetricsData(StepMetrics m) => new
+    {
+        step = m.Step, total_steps = m.TotalSteps, train_loss = m.TrainLoss, valid_loss = m.ValidLoss,
+        train_mean_token_accuracy = m.TrainMeanTokenAccuracy, valid_mean_token_accuracy = m.ValidMeanTokenAccuracy,
+        learning_rate = m.LearningRate, grad_norm = m.GradNorm, tokens_per_second = m.TokensPerSecond,
+        trained_tokens = m.TrainedTokens,
+    };
+}

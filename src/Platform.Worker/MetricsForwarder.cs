@@ -1,0 +1,34 @@
+using Platform.Domain.Jobs;
+
+namespace Platform.Worker;
+
+/// <summary>Buffers per-step metrics from the training thread and sends them to the job at a bounded rate.</summary>
+internal sealed class MetricsForwarder(IJobGrain job, int attempt, TimeSpan interval)
+{
+    private readonly Lock _gate = new();
+    private List<StepMetrics> _pending = [];
+    private DateTime _lastFlush = DateTime.UtcNow;
+    private StepMetrics? _lastSent;
+
+    public void Add(StepMetrics m)
+    {
+        lock (_gate) _pending.Add(m);
+    }
+
+    public Task FlushIfDueAsync() => DateTime.UtcNow - _lastFlush >= interval ? FlushAsync() : Task.CompletedTask;
+
+    /// <summary>
+    /// Sends the newest step of the batch (plus any step carrying validation metrics), so a fast run yields about one
+    /// event per interval while slow runs report every step.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        List<StepMetrics> batch;
+        lock (_gate) { batch = _pending; _pending = []; }
+        _lastFlush = DateTime.UtcNow;
+        if (batch.Count == 0) return;
+        var send = batch.Where((m, i) => i == batch.Count - 1 || m.ValidLoss is not null).Where(m => m != _lastSent).ToList();
+        await job.RecordMetrics(attempt, send);
+        _lastSent = send[^1];
+    }
+}

@@ -1,0 +1,13 @@
+namespace Platform.Worker;
+
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+    /// <summary>Training runs this process holds at once (its consumer's concurrency).</summary>
+    public int Slots { get; set; } = 1;
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Per-step metrics are sent to the job at most this often (the last step always).</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Identifies this worker in job leases; unique per process.</summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+}

@@ -1,0 +1,24 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Worker;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>The training worker role: its consumer on the bus, the runner and the engine adapter.</summary>
+    public static IServiceCollection AddTrainingWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
+        services.AddSingleton<SftJobEngine>();
+        services.AddSingleton<TrainingRunner>();
+        services.AddHostedService<JobRecovery>();
+        return services;
+    }
+
+    public static IBusRegistrationConfigurator AddTrainingWorkerConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<StartTrainingRunConsumer, StartTrainingRunConsumerDefinition>();
+        return bus;
+    }
+}
