@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Platform.Training.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Sft;
+
+/// <summary>
+/// Everything an SFT run needs to continue bit for bit: trained weights, AdamW moments, torch's global generator
+/// (dropout), the data position and the step. Frozen weights are not saved; resume onto the same base.
+/// </summary>
+public static class SftCheckpoint
+{
+    private const string StateFile = "trainer_state.json";
+    private const string WeightsFile = "trainable.safetensors";
+    private const string OptimizerFile = "optimizer.bin"; // TorchSharp's own optimizer format
+    private const string RngFile = "rng_state.safetensors";
+
+    private sealed record TrainerState(int Step, long ExamplesConsumed, int MaxSteps, int ExamplesPerStep, ulong Seed);
+
+    public static void Save(SftTrainer trainer, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        SafetensorsWriter.Save(Path.Combine(directory, WeightsFile), trainer.Trainable.ToDictionary(p => p.Name, p => (Tensor)p.Parameter));
+        trainer.Optimizer.save_state_dict(Path.Combine(directory, OptimizerFile));
+        using (var rng = get_rng_state())
+            SafetensorsWriter.Save(Path.Combine(directory, RngFile), new Dictionary<string, Tensor> { ["torch"] = rng });
+        var state = new TrainerState(trainer.Step, trainer.ExamplesConsumed, trainer.Options.MaxSteps, trainer.Options.ExamplesPerStep, trainer.Options.Seed);
+        File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(state));
+    }
+
+    /// <summary>Restores a checkpoint into a trainer built with the same model shape, adapters and options.</summary>
+    public static void Load(SftTrainer trainer, string directory, CancellationToken cancellationToken = default)
+    {
+        var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)))
+            ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
+        if (state.ExamplesPerStep != trainer.Options.ExamplesPerStep || state.Seed != trainer.Options.Seed)
+            throw new InvalidOperationException("the checkpoint was written with another batch size or seed; it would not resume exactly");
+        var targets = trainer.Trainable.ToDictionary(p => p.Name, p => (Tensor)p.Parameter);
+        var loaded = SafetensorsLoader.LoadInto(targets, [Path.Combine(directory, WeightsFile)], cancellationToken);
+        if (loaded.Count != targets.Count) throw new InvalidDataException($"{directory}: trained weights missing");
+        trainer.Optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
+        using (var reader = SafetensorsReader.Open(Path.Combine(directory, RngFile)))
+        using (var rng = reader.Read("torch"))
+            set_rng_state(rng);
+        trainer.Step = state.Step;
+        trainer.ExamplesConsumed = state.ExamplesConsumed;
+    }
+}
