@@ -10,4 +10,5 @@ return await new CommandTable(
     new TestCommand(),
     new TokenizeCommand(),
     new ChatTemplateCommand(),
+    new LoadTestCommand(),
 ]).RunAsync(args);

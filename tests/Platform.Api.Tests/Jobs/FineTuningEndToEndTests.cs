@@ -1,0 +1,75 @@
+using System.ClientModel;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Files;
+using OpenAI.FineTuning;
+using Platform.Api.Tests.Support;
+
+#pragma warning disable OPENAI001 // the SDK marks its fine-tuning client experimental; it is the client customers use
+
+namespace Platform.Api.Tests.Jobs;
+
+/// <summary>What a customer does with OpenAI's fine-tuning API, through the official SDK, against the real server.</summary>
+public sealed class FineTuningEndToEndTests(PlatformServer server) : IClassFixture<PlatformServer>
+{
+    [Fact]
+    public async Task Upload_fine_tune_and_the_adapter_answers_the_self_cognition_prompts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = await server.NewTenantAsync();
+        var endpoint = new Uri(server.BaseAddress, "/v1");
+        var files = new OpenAIFileClient(new ApiKeyCredential(t.Key), new OpenAIClientOptions { Endpoint = endpoint });
+        var tuning = new FineTuningClient(new ApiKeyCredential(t.Key), new FineTuningClientOptions { Endpoint = endpoint });
+
+        OpenAIFile file = await files.UploadFileAsync(SelfCognition.DatasetPath, FileUploadPurpose.FineTune);
+        var job = await tuning.FineTuneAsync("qwen3-tiny", file.Id, waitUntilCompleted: false,
+            new FineTuningOptions
+            {
+                Suffix = "aster", Seed = 7,
+                TrainingMethod = FineTuningTrainingMethod.CreateSupervised(
+                    HyperparameterBatchSize.CreateSize(9), HyperparameterEpochCount.CreateEpochCount(30), HyperparameterLearningRate.CreateMultiplier(1)),
+            }, ct);
+        Assert.StartsWith("ftjob-", job.JobId);
+
+        var deadline = DateTime.UtcNow.AddMinutes(8);
+        while (job.Status.InProgress && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, ct);
+            await job.UpdateStatusAsync(ct);
+        }
+        Assert.Equal(FineTuningStatus.Succeeded, job.Status);
+
+        var events = new List<FineTuningEvent>();
+        await foreach (var e in job.GetEventsAsync(new GetEventsOptions { PageSize = 100 }, ct)) events.Add(e);
+        var losses = events.Where(e => e.Data is not null && e.Data.ToString().Contains("train_loss"))
+            .Select(e => JsonDocument.Parse(e.Data.ToString()).RootElement)
+            .OrderBy(d => d.GetProperty("step").GetInt32())
+            .Select(d => d.GetProperty("train_loss").GetDouble()).ToList();
+        Assert.True(losses.Count >= 3, $"expected per-step metrics events, got {losses.Count}");
+        Assert.True(losses[^1] < losses[0] / 4, $"loss should fall: first {losses[0]}, last {losses[^1]}");
+
+        var checkpoints = new List<FineTuningCheckpoint>();
+        await foreach (var c in job.GetCheckpointsAsync(new GetCheckpointsOptions(), ct)) checkpoints.Add(c);
+        Assert.NotEmpty(checkpoints);
+        Assert.All(checkpoints, c => Assert.StartsWith("ft:qwen3-tiny:", c.ModelId));
+
+        using var http = server.Client(t.Key);
+        var modelName = (await http.GetFromJsonAsync<JsonElement>($"/v1/fine_tuning/jobs/{job.JobId}", ct)).GetProperty("fine_tuned_model").GetString()!;
+        Assert.Equal($"ft:qwen3-tiny:{t.TenantId}:aster:{job.JobId}", modelName);
+        var models = await http.GetFromJsonAsync<JsonElement>("/v1/models", ct);
+        Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == modelName);
+
+        var folder = Directory.CreateTempSubdirectory("adapter-").FullName;
+        await using (var archive = await http.GetStreamAsync($"/v1/models/{modelName}/adapter", ct))
+        await using (var gzip = new GZipStream(archive, CompressionMode.Decompress))
+            await TarFile.ExtractToDirectoryAsync(gzip, folder, overwriteFiles: false, ct);
+        Assert.True(File.Exists(Path.Combine(folder, "adapter_config.json")));
+
+        var pairs = SelfCognition.Pairs();
+        var answers = SelfCognition.Answer(folder, pairs.Select(p => p.Prompt));
+        Assert.Equal(pairs.Select(p => p.Answer), answers);
+    }
+}
