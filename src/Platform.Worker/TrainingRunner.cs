@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Jobs;
 
@@ -8,11 +9,15 @@ namespace Platform.Worker;
 /// directive back within a second or so, metrics forwarded at a bounded rate, and an outcome always reported
 /// (unless the lease was lost or the worker is shutting down, in which case the next attempt resumes).
 /// </summary>
-public sealed partial class TrainingRunner(SftJobEngine engine, IOptions<WorkerOptions> options, ILogger<TrainingRunner> logger)
+public sealed partial class TrainingRunner(
+    SftJobEngine engine, IHostApplicationLifetime lifetime, IOptions<WorkerOptions> options, ILogger<TrainingRunner> logger)
 {
-    public async Task RunAsync(IJobGrain job, RunAssignment run, CancellationToken shutdown)
+    public async Task RunAsync(IJobGrain job, RunAssignment run, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        // The bus waits for its consumers when the host stops; the run must notice the shutdown itself.
+        using var shutdownSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var shutdown = shutdownSource.Token;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var directive = RunDirective.Continue;
         var metrics = new MetricsForwarder(job, run.Attempt, o.MetricsInterval);
