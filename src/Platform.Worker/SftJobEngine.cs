@@ -16,7 +16,7 @@ namespace Platform.Worker;
 /// also a usable model), validation loss at checkpoints, the final adapter in the job's folder.
 /// Stops only at step boundaries; on a pause (or shutdown) it saves a checkpoint first.
 /// </summary>
-public sealed partial class SftJobEngine(ILogger<SftJobEngine> logger)
+public sealed partial class SftJobEngine(BaseModelCache baseModels, ILogger<SftJobEngine> logger)
 {
     public SftJobResult Run(RunAssignment run, SftJobHooks hooks, CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ public sealed partial class SftJobEngine(ILogger<SftJobEngine> logger)
         var validation = run.ValidationFilePath is null ? null : ChatSftDataset.Load(run.ValidationFilePath, tokenizer, s.MaxLength, cancellationToken);
         var tokensPerExample = examples.Average(e => (double)e.InputIds.Length);
 
-        using var model = BaseModelLoader.Load(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype), cancellationToken);
+        using var model = baseModels.Create(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype), cancellationToken);
         var adapter = s.TrainType == "lora"
             ? LoraAdapter.Apply(model, new LoraConfig
             {

@@ -10,6 +10,7 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddTrainingWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
+        services.AddSingleton<BaseModelCache>();
         services.AddSingleton<SftJobEngine>();
         services.AddSingleton<TrainingRunner>();
         services.AddHostedService<JobRecovery>();

@@ -37,7 +37,8 @@ internal sealed class LoadTestCommand : ICommand
         var ct = bounded.Token;
 
         await LocalEnvironment.EnsurePostgresInstalledAsync(ct);
-        var work = Directory.CreateTempSubdirectory("platform-load-").FullName;
+        // Not CreateTempSubdirectory: its 0700 folder would keep the postgres user out.
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-load-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var pg = new LocalPostgresCluster(Path.Combine(work, "pg"), LocalPostgresCluster.FreeLoopbackPort());
         await pg.InitialiseAsync(ct);
         await pg.StartAsync(ct);

@@ -1,0 +1,56 @@
+using Platform.Training.Checkpoints;
+using Platform.Training.Qwen3;
+using static TorchSharp.torch;
+
+namespace Platform.Worker;
+
+/// <summary>
+/// Keeps the most recently used base model's weights in memory, so consecutive jobs on the same base skip loading
+/// it from disk. Each job gets its own model instance (LoRA wraps layers in place) with the cached weights copied in.
+/// </summary>
+public sealed class BaseModelCache : IDisposable
+{
+    private readonly Lock _gate = new();
+    private (string Key, Dictionary<string, Tensor> Weights)? _cached;
+
+    public Qwen3ForCausalLM Create(string presetOrFolder, ScalarType dtype, CancellationToken cancellationToken)
+    {
+        var key = $"{presetOrFolder}|{dtype}";
+        lock (_gate)
+        {
+            if (_cached?.Key == key)
+            {
+                var config = BaseModelLoader.IsPreset(presetOrFolder)
+                    ? Qwen3Presets.Get(presetOrFolder)
+                    : Qwen3Config.FromFile(Path.Combine(presetOrFolder, HfModelFolder.ConfigFile));
+                var copy = new Qwen3ForCausalLM(config, Qwen3Parameters.Cpu(dtype));
+                using (no_grad())
+                    foreach (var (name, tensor) in copy.state_dict())
+                        if (_cached.Value.Weights.TryGetValue(name, out var source)) tensor.copy_(source);
+                copy.eval();
+                return copy;
+            }
+        }
+
+        var model = BaseModelLoader.Load(presetOrFolder, dtype, cancellationToken);
+        var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        lock (_gate)
+        {
+            Release();
+            _cached = (key, weights);
+        }
+        return model;
+    }
+
+    private void Release()
+    {
+        if (_cached is null) return;
+        foreach (var t in _cached.Value.Weights.Values) t.Dispose();
+        _cached = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) Release();
+    }
+}
