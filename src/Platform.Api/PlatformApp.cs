@@ -33,6 +33,7 @@ public static class PlatformApp
         v1.MapFilesApi();
         v1.MapFineTuningJobsApi();
         v1.MapModelsApi();
+        v1.MapWebhooksApi();
         return app;
     }
 }

@@ -4,6 +4,8 @@ using Platform.Data;
 using Platform.Domain.Datasets;
 using Platform.Domain.Jobs;
 using Platform.Domain.Models;
+using Platform.Domain.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Domain.Storage;
 using Platform.Training.Text;
 using Platform.Worker;
@@ -26,8 +28,13 @@ internal static class PlatformServices
         builder.Services.Configure<BaseModelCatalogOptions>(config.GetSection(BaseModelCatalogOptions.Section));
         builder.Services.Configure<SchedulerOptions>(config.GetSection(SchedulerOptions.Section));
         builder.Services.AddSingleton<BaseModelRegistry>();
+        builder.Services.Configure<WebhookOptions>(config.GetSection(WebhookOptions.Section));
+        builder.Services.TryAddKeyedSingleton(WebhookOptions.ClockKey, TimeProvider.System);
+        builder.Services.AddSingleton<SsrfGuard>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPlatformData(connectionString);
         var storageRoot = config.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Root ?? new StorageOptions().Root;
         builder.Services.AddSingleton<IArtifactStore>(new FolderArtifactStore(storageRoot));

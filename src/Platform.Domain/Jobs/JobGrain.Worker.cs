@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data;
 using Platform.Data.Entities;
+using Platform.Domain.Webhooks;
 
 namespace Platform.Domain.Jobs;
 
@@ -90,6 +91,8 @@ public sealed partial class JobGrain
         row.Metrics = metrics is null ? null : JsonSerializer.Serialize(MetricsData(metrics), EventJson);
         row.CreatedAt = clock.GetUtcNow();
         AddEvent(db, job, "info", $"Checkpoint saved at step {step}");
+        WebhookEventTypes.Enqueue(db, job.TenantId, WebhookEventTypes.CheckpointCreated,
+            new { id = row.Id, fine_tuning_job_id = job.Id, step_number = step, fine_tuned_model_checkpoint = row.FineTunedModelCheckpoint }, clock.GetUtcNow());
         await db.SaveChangesAsync();
     }
 
@@ -112,6 +115,7 @@ public sealed partial class JobGrain
                     CreatedAt = now,
                 });
                 job.FineTunedModel = name;
+                WebhookEventTypes.Enqueue(db, job.TenantId, WebhookEventTypes.ModelPublished, new { id = name, fine_tuning_job_id = job.Id }, now);
                 job.TrainedTokens = outcome.TrainedTokens;
                 job.FinishedAt = now;
                 job.EstimatedFinish = null;

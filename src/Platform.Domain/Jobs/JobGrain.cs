@@ -7,6 +7,7 @@ using Platform.Data.Entities;
 using Platform.Domain.Errors;
 using Platform.Domain.Models;
 using Platform.Domain.Storage;
+using Platform.Domain.Webhooks;
 
 namespace Platform.Domain.Jobs;
 
@@ -148,6 +149,16 @@ public sealed partial class JobGrain(
         if (!JobStatus.CanMove(job.Status, to)) throw new InvalidOperationException($"illegal transition {job.Status} → {to} for {job.Id}");
         job.Status = to;
         AddEvent(db, job, to == JobStatus.Failed ? "error" : "info", message);
+        var hook = to switch
+        {
+            JobStatus.Running => WebhookEventTypes.JobRunning,
+            JobStatus.Succeeded => WebhookEventTypes.JobSucceeded,
+            JobStatus.Failed => WebhookEventTypes.JobFailed,
+            JobStatus.Cancelled => WebhookEventTypes.JobCancelled,
+            _ => null,
+        };
+        // Written in the same SaveChanges as the transition: the outbox.
+        if (hook is not null) WebhookEventTypes.Enqueue(db, job.TenantId, hook, new { id = job.Id }, clock.GetUtcNow());
     }
 
     private void AddEvent(PlatformDbContext db, FineTuningJob job, string level, string message, string type = "message", object? data = null) =>

@@ -1,5 +1,6 @@
 using Platform.Domain.Files;
 using Platform.Domain.Jobs;
+using Platform.Domain.Webhooks;
 
 namespace Platform.Domain.Tenants;
 
@@ -19,4 +20,10 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Checks the tenant's job limits, then creates the job through its own grain.</summary>
     [Alias("CreateJob")] Task<JobSnapshot> CreateJob(CreateJob request);
     [Alias("DeleteModel")] Task DeleteModel(string modelId);
+    [Alias("CreateWebhook")] Task<WebhookInfo> CreateWebhook(WebhookChange request);
+    [Alias("UpdateWebhook")] Task<WebhookInfo> UpdateWebhook(string webhookId, WebhookChange change);
+    [Alias("DeleteWebhook")] Task DeleteWebhook(string webhookId);
+    [Alias("RotateWebhookSecret")] Task<WebhookInfo> RotateWebhookSecret(string webhookId);
+    [Alias("TestWebhook")] Task<string> TestWebhook(string webhookId);
+    [Alias("RetryDelivery")] Task RetryDelivery(string webhookId, string deliveryId);
 }

@@ -5,10 +5,14 @@ using Platform.Domain.Errors;
 using Platform.Domain.Files;
 using Platform.Domain.Keys;
 using Platform.Domain.Storage;
+using Platform.Domain.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace Platform.Domain.Tenants;
 
-public sealed partial class TenantGrain(IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, IGrainFactory grains, TimeProvider clock)
+public sealed partial class TenantGrain(
+    IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, IGrainFactory grains, SsrfGuard ssrf,
+    IOptions<WebhookOptions> webhookOptions, TimeProvider clock)
     : Grain, ITenantGrain
 {
     private string TenantId => this.GetPrimaryKeyString();

@@ -40,6 +40,9 @@ public class PlatformServer : IAsyncLifetime
         ["Worker:MetricsInterval"] = "00:00:00.200",
     };
 
+    /// <summary>Replaces services before the platform registers its own (it adds only what is missing).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken);
@@ -56,7 +59,11 @@ public class PlatformServer : IAsyncLifetime
         settings["Cluster:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
         settings["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         settings["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
-        _app = PlatformApp.Create(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(settings));
+        _app = PlatformApp.Create(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            ConfigureServices(b.Services);
+        });
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
