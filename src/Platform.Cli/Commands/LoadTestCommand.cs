@@ -54,6 +54,7 @@ internal sealed class LoadTestCommand : ICommand
                     ["ConnectionStrings:Platform"] = cs, ["Storage:Root"] = Path.Combine(work, "store"), ["Admin:Key"] = "load-admin",
                     ["Scheduler:Capacity"] = capacity.ToString(), ["Worker:Slots"] = capacity.ToString(),
                     ["RateLimit:RequestsPerSecond"] = "1000", ["RateLimit:Burst"] = "1000",
+                    ["Webhooks:AllowedHosts:0"] = "127.0.0.1", ["Webhooks:PollInterval"] = "00:00:00.050",
                 });
             });
             await app.StartAsync(ct);
@@ -73,6 +74,7 @@ internal sealed class LoadTestCommand : ICommand
     {
         var latency = new LatencyRecorder();
         using var http = new HttpClient { BaseAddress = baseUri };
+        await using var probe = await WebhookLatencyProbe.StartAsync(ct);
         var sample = await File.ReadAllTextAsync(Path.Combine(LocalEnvironment.Root, "docs", "samples", "self-cognition.jsonl"), ct);
         var wall = Stopwatch.StartNew();
 
@@ -91,6 +93,8 @@ internal sealed class LoadTestCommand : ICommand
                 r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
                 return r;
             }
+            var hook = JsonContent.Create(new { url = probe.Url.ToString(), event_types = new[] { "fine_tuning.job.succeeded" } });
+            await Json(await latency.TimeAsync("create webhook", () => http.SendAsync(Auth(HttpMethod.Post, "/v1/webhooks", hook), ct)), ct);
             var upload = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { new StringContent(sample), "file", "train.jsonl" } };
             var file = (await Json(await latency.TimeAsync("upload file", () => http.SendAsync(Auth(HttpMethod.Post, "/v1/files", upload), ct)), ct)).GetProperty("id").GetString();
             var ids = new List<string>();
@@ -113,13 +117,17 @@ internal sealed class LoadTestCommand : ICommand
         var all = (await Task.WhenAll(Enumerable.Range(0, tenants).Select(Tenant))).SelectMany(x => x).ToList();
         var elapsed = wall.Elapsed;
         var (maxPerTenant, statuses) = await watch.StopAsync(all);
+        var (hookLatencies, missing) = await probe.CollectAsync(cs, all, ct);
 
         Console.WriteLine($"load run: {tenants} tenants × {jobs} jobs = {all.Count} jobs in {elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"  statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
         Console.WriteLine($"  most concurrent runs seen for one tenant: {maxPerTenant} (limit {limit})");
         foreach (var line in latency.Report()) Console.WriteLine(line);
-        var ok = statuses.GetValueOrDefault("succeeded") == all.Count && maxPerTenant <= limit;
-        Console.WriteLine(ok ? "OK: every job succeeded, none lost, limits held" : "FAILED");
+        if (hookLatencies.Length > 0)
+            Console.WriteLine($"  webhook fine_tuning.job.succeeded, job finished → received: n={hookLatencies.Length} " +
+                              $"p50={LatencyRecorder.Percentile(hookLatencies, 0.5):F1} ms p99={LatencyRecorder.Percentile(hookLatencies, 0.99):F1} ms, missing {missing}");
+        var ok = statuses.GetValueOrDefault("succeeded") == all.Count && maxPerTenant <= limit && missing == 0;
+        Console.WriteLine(ok ? "OK: every job succeeded, none lost, limits held, every webhook arrived" : "FAILED");
         return ok ? 0 : 1;
     }
 

@@ -21,9 +21,10 @@ internal sealed class LatencyRecorder
         foreach (var (kind, bag) in _samples.OrderBy(k => k.Key))
         {
             var sorted = bag.Order().ToArray();
-            yield return $"  {kind,-14} n={sorted.Length,5}  p50={P(sorted, 0.50),7:F1} ms  p95={P(sorted, 0.95),7:F1} ms  p99={P(sorted, 0.99),7:F1} ms  max={sorted[^1],7:F1} ms";
+            yield return $"  {kind,-14} n={sorted.Length,5}  p50={Percentile(sorted, 0.50),7:F1} ms  p95={Percentile(sorted, 0.95),7:F1} ms  p99={Percentile(sorted, 0.99),7:F1} ms  max={sorted[^1],7:F1} ms";
         }
     }
 
-    private static double P(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+    /// <summary>Nearest-rank percentile of an ascending array.</summary>
+    public static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 }
