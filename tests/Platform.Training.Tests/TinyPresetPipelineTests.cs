@@ -26,8 +26,9 @@ public sealed class TinyPresetPipelineTests : IDisposable
         var adapter = LoraAdapter.Apply(model, new LoraConfig { Rank = 8, Alpha = 16 }, seed: 2);
         var examples = new[] { SftTestData.Example([151644, 872, 198, 13048, 151645, 198], [151644, 77091, 198, 9707, 151645]) };
         var losses = new List<double>();
-        using (var trainer = new SftTrainer(model, examples, new SftOptions { MicroBatchSize = 1, MaxSteps = 5, LearningRate = 5e-2 }))
-            trainer.Train(r => losses.Add(r.Loss), ct);
+        var gradNorms = new List<double>();
+        using (var trainer = new SftTrainer(model, examples, new SftOptions { MicroBatchSize = 1, MaxSteps = 5, LearningRate = 5e-2, MaxGradNorm = 0 }))
+            trainer.Train(r => { losses.Add(r.Loss); gradNorms.Add(r.GradNorm); }, ct);
         adapter.Save(adapterFolder);
         var options = new GenerationOptions { MaxNewTokens = 4, StopTokenIds = new HashSet<int> { 151645 } };
         var trained = new Qwen3Generator(model).Generate([examples[0].InputIds], options, cancellationToken: ct);
@@ -38,6 +39,7 @@ public sealed class TinyPresetPipelineTests : IDisposable
         var again = new Qwen3Generator(reloaded).Generate([examples[0].InputIds], options, t => streamed.Add(t.TokenId), ct);
 
         Assert.True(losses[^1] < losses[0], $"loss {losses[0]:F4} -> {losses[^1]:F4}");
+        Assert.All(gradNorms, n => Assert.True(double.IsFinite(n) && n > 0, $"grad norm {n}"));
         Assert.NotEmpty(trained[0].Tokens);
         Assert.Equal(trained[0].Tokens, again[0].Tokens);
         Assert.Equal(again[0].Tokens, streamed);
