@@ -40,6 +40,8 @@ if ! command -v patchelf >/dev/null; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq patchelf >/dev/null ||
       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq patchelf >/dev/null; }
   ) 9>/tmp/torchsharp-debian-fix.lock
+  command -v patchelf >/dev/null ||
+    { echo "torchsharp-debian-fix: patchelf is missing and could not be installed (apt-get needs root); install it, then build again" >&2; exit 1; }
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)

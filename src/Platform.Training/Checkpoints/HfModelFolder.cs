@@ -51,7 +51,7 @@ public static class HfModelFolder
         File.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
 
         var state = model.CheckpointStateDict();
-        var shards = Shard(state, t => SafetensorsWriter.StoredBytes(t, t.is_floating_point() ? stored : t.dtype), maxShardBytes);
+        var shards = Shard(state, t => SafetensorsWriter.StoredBytes(t, stored), maxShardBytes);
         if (shards.Count == 1)
         {
             SafetensorsWriter.Save(Path.Combine(directory, SingleFile), state, dtype: stored);
@@ -65,7 +65,7 @@ public static class HfModelFolder
             SafetensorsWriter.Save(Path.Combine(directory, file), shards[i].ToDictionary(k => k, k => state[k]), dtype: stored);
             foreach (var key in shards[i]) weightMap[key] = file;
         }
-        var totalSize = state.Values.Sum(t => SafetensorsWriter.StoredBytes(t, t.is_floating_point() ? stored : t.dtype));
+        var totalSize = state.Values.Sum(t => SafetensorsWriter.StoredBytes(t, stored));
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = totalSize }, ["weight_map"] = weightMap };
         File.WriteAllText(Path.Combine(directory, IndexFile), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

@@ -20,7 +20,7 @@ public static class SafetensorsWriter
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian hosts are not supported");
         var names = tensors.Keys.Order(StringComparer.Ordinal).ToArray();
-        ScalarType Stored(Tensor t) => dtype is { } d && t.is_floating_point() ? d : t.dtype;
+        ScalarType Stored(Tensor t) => StoredType(t, dtype);
         var header = Header(names, tensors, Stored, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
 
         var temporary = path + ".tmp";
@@ -38,8 +38,12 @@ public static class SafetensorsWriter
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Bytes <paramref name="tensor"/> takes when stored as <paramref name="dtype"/>.</summary>
-    public static long StoredBytes(Tensor tensor, ScalarType dtype) => tensor.NumberOfElements * ElementBytes(dtype);
+    /// <summary>The dtype <see cref="Save"/> stores <paramref name="tensor"/> in when asked for <paramref name="dtype"/>.</summary>
+    public static ScalarType StoredType(Tensor tensor, ScalarType? dtype) =>
+        dtype is { } requested && tensor.is_floating_point() ? requested : tensor.dtype;
+
+    /// <summary>Bytes <paramref name="tensor"/> takes in the file when saved with <paramref name="dtype"/>.</summary>
+    public static long StoredBytes(Tensor tensor, ScalarType? dtype) => tensor.NumberOfElements * ElementBytes(StoredType(tensor, dtype));
 
     private static long ElementBytes(ScalarType dtype) => dtype switch
     {
@@ -65,7 +69,7 @@ public static class SafetensorsWriter
             {
                 var tensor = tensors[name];
                 var type = stored(tensor);
-                var bytes = StoredBytes(tensor, type);
+                var bytes = tensor.NumberOfElements * ElementBytes(type);
                 json.WriteStartObject(name);
                 json.WriteString("dtype", SafetensorsDType.ToName(type));
                 json.WriteStartArray("shape");

@@ -20,6 +20,7 @@ public sealed class Qwen3Attention : nn.Module, ILinearContainer
     private readonly long heads;
     private readonly long kvHeads;
     private readonly long headDim;
+    private readonly double attentionDropout;
 
     public Qwen3Attention(Qwen3Config config, int layerIndex, Qwen3Parameters parameters) : base(nameof(Qwen3Attention))
     {
@@ -27,6 +28,7 @@ public sealed class Qwen3Attention : nn.Module, ILinearContainer
         heads = config.NumAttentionHeads;
         kvHeads = config.KeyValueHeads;
         headDim = config.HeadDimension;
+        attentionDropout = config.AttentionDropout;
         q_proj = parameters.Linear(config.HiddenSize, heads * headDim, config.AttentionBias);
         k_proj = parameters.Linear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
         v_proj = parameters.Linear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
@@ -57,7 +59,8 @@ public sealed class Qwen3Attention : nn.Module, ILinearContainer
         if (mask is null && length > 1 && pastLength > 0)
             throw new ArgumentException("several new positions after a cache need an explicit mask", nameof(mask));
         var causal = mask is null && length > 1;
-        var attended = nn.functional.scaled_dot_product_attention(query, key, value, mask, is_casual: causal);   // (B, Hq, T, D)
+        var dropout = training ? attentionDropout : 0.0;
+        var attended = nn.functional.scaled_dot_product_attention(query, key, value, mask, dropout, causal);       // (B, Hq, T, D)
         var merged = attended.transpose(1, 2).reshape(batch, length, heads * headDim);                            // (B, T, Hq*D)
         return o_proj.call(merged).MoveToOuterDisposeScope();                                                     // (B, T, H)
     }

@@ -77,9 +77,9 @@ public sealed partial class SftTrainer : IDisposable
             if (totalWeight > 0) (weighted / totalWeight).backward();
         }
         var parameters = Trainable.Select(p => p.Parameter).ToList();
-        var gradNorm = Options.MaxGradNorm > 0
-            ? nn.utils.clip_grad_norm_(parameters.Where(p => p.grad is not null), Options.MaxGradNorm)
-            : double.NaN;
+        // an infinite max norm measures without clipping
+        var gradNorm = nn.utils.clip_grad_norm_(parameters.Where(p => p.grad is not null),
+            Options.MaxGradNorm > 0 ? Options.MaxGradNorm : double.PositiveInfinity);
         using (NewDisposeScope()) Optimizer.step();
 
         Step++;
