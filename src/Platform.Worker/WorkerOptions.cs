@@ -5,6 +5,8 @@ public sealed class WorkerOptions
     public const string Section = "Worker";
     /// <summary>Training runs this process holds at once (its consumer's concurrency).</summary>
     public int Slots { get; set; } = 1;
+    /// <summary>How long a delivery waits for a free slot before it is handed back to the broker.</summary>
+    public TimeSpan SlotWait { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Per-step metrics are sent to the job at most this often (the last step always).</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(1);

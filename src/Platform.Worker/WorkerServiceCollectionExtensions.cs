@@ -13,6 +13,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<BaseModelCache>();
         services.AddSingleton<SftJobEngine>();
         services.AddSingleton<TrainingRunner>();
+        services.AddSingleton<TrainingSlots>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrainingSlots>());
         services.AddHostedService<JobRecovery>();
         return services;
     }

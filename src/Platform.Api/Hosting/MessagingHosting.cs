@@ -3,19 +3,44 @@ using Platform.Worker;
 
 namespace Platform.Api.Hosting;
 
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+    /// <summary>"inmemory" (one process, the default) or "rabbitmq" (a cluster).</summary>
+    public string Transport { get; set; } = "inmemory";
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+}
+
 internal static class MessagingHosting
 {
     /// <summary>
-    /// MassTransit with the in-memory transport (one process). The distributed mode swaps in RabbitMQ here and
-    /// nowhere else: job grains publish StartTrainingRun, workers consume it.
+    /// MassTransit: in-memory in one process, RabbitMQ in a cluster; only this configuration differs. Job grains
+    /// publish StartTrainingRun, workers consume it (quorum queue, prefetch = slots; see the consumer definition).
     /// </summary>
     public static WebApplicationBuilder AddPlatformMessaging(this WebApplicationBuilder builder)
     {
+        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new();
         builder.Services.AddTrainingWorker(builder.Configuration);
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddTrainingWorkerConsumers();
-            bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            if (string.Equals(options.Transport, "rabbitmq", StringComparison.OrdinalIgnoreCase))
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+                    {
+                        h.Username(options.Username);
+                        h.Password(options.Password);
+                        h.PublisherConfirmation = true;
+                    });
+                    cfg.ConfigureEndpoints(context);
+                });
+            else
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
         return builder;
     }

@@ -40,12 +40,16 @@ public class PlatformServer : IAsyncLifetime
         ["Worker:MetricsInterval"] = "00:00:00.200",
     };
 
+    /// <summary>Starts what the subclass's settings need (e.g. a broker) before the first start.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
     /// <summary>Replaces services before the platform registers its own (it adds only what is missing).</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken);
+        await BeforeStartAsync();
         await StartAsync();
     }
 

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Platform.Api.Tests.Support;
+using Platform.Testing;
+
+namespace Platform.Api.Tests.Distributed;
+
+/// <summary>The service with MassTransit on a real RabbitMQ node (Debian's package, throwaway, loopback).</summary>
+public sealed class RabbitMqServer : PlatformServer
+{
+    public TestRabbitMq.Node Broker { get; private set; } = null!;
+
+    protected override async Task BeforeStartAsync() => Broker = await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var s = base.Settings();
+        s["Messaging:Transport"] = "rabbitmq";
+        s["Messaging:Host"] = Broker.Host;
+        s["Messaging:Port"] = Broker.Port.ToString();
+        return s;
+    }
+}
+
+public sealed class RabbitMqTransportTests(RabbitMqServer server) : IClassFixture<RabbitMqServer>
+{
+    [Fact]
+    public async Task Jobs_reach_workers_through_a_quorum_queue_and_the_message_is_acknowledged_before_training_ends()
+    {
+        var t = await server.NewTenantAsync();
+        using var client = server.Client(t.Key);
+        var file = await JobCalls.UploadSampleAsync(client);
+        var id = (await JobCalls.CreateAsync(client, file, epochs: 3, batchSize: 1)).GetProperty("id").GetString()!;
+
+        await JobCalls.WaitForAsync(client, id, s => s is "running" or "succeeded");
+        var queue = await QueueAsync("start-training-run");
+        Assert.Contains("quorum", queue);
+        var (ready, unacked) = Counts(queue);
+        Assert.Equal(0, ready);
+        Assert.Equal(0, unacked); // acknowledged although the run goes on: the job grain holds the lease
+        Assert.Equal("running", (await JobCalls.GetAsync(client, id)).GetProperty("status").GetString());
+
+        var done = await JobCalls.WaitForAsync(client, id, s => s is "succeeded" or "failed");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+    }
+
+    private async Task<string> QueueAsync(string name)
+    {
+        var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true };
+        foreach (var a in (string[])["-u", "rabbitmq", "--", "rabbitmqctl", "-n", server.Broker.Name, "-q", "list_queues", "name", "type", "messages_ready", "messages_unacknowledged"])
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return output.Split('\n').FirstOrDefault(l => l.StartsWith(name + "\t", StringComparison.Ordinal)) ?? throw new InvalidOperationException(output);
+    }
+
+    private static (int Ready, int Unacked) Counts(string line)
+    {
+        var parts = line.Split('\t');
+        return (int.Parse(parts[2]), int.Parse(parts[3]));
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Platform.Data.Postgres;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// A throwaway RabbitMQ node from Debian's package: its own data folder, node name and loopback ports, run as the
+/// `rabbitmq` user, started on first use and stopped when the test process exits. Installs the package if missing.
+/// </summary>
+public static class TestRabbitMq
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static Node? _node;
+
+    public sealed record Node(string Name, int Port, string Directory, Process Process)
+    {
+        public string Host => "127.0.0.1";
+    }
+
+    public static async Task<Node> NodeAsync(CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_node is not null) return _node;
+            await EnsureInstalledAsync(cancellationToken);
+            var id = Guid.NewGuid().ToString("N")[..8];
+            var dir = Path.Combine(Path.GetTempPath(), "platform-test-rmq-" + id);
+            Directory.CreateDirectory(dir);
+            var port = LocalPostgresCluster.FreeLoopbackPort();
+            var name = $"t{id}@localhost";
+            await File.WriteAllTextAsync(Path.Combine(dir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n", cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(dir, "enabled_plugins"), "[].\n", cancellationToken);
+            await Run("chown", ["-R", "rabbitmq:rabbitmq", dir], cancellationToken);
+
+            var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in (string[])["-u", "rabbitmq", "--", "env",
+                         $"RABBITMQ_NODENAME={name}", $"RABBITMQ_MNESIA_BASE={dir}/mnesia", $"RABBITMQ_LOG_BASE={dir}/log",
+                         $"RABBITMQ_CONFIG_FILE={dir}/rabbitmq", $"RABBITMQ_ENABLED_PLUGINS_FILE={dir}/enabled_plugins",
+                         $"RABBITMQ_DIST_PORT={LocalPostgresCluster.FreeLoopbackPort()}", $"RABBITMQ_PID_FILE={dir}/pid",
+                         "rabbitmq-server"])
+                psi.ArgumentList.Add(a);
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rabbitmq-server");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var node = new Node(name, port, dir, process);
+            await WaitForPortAsync(port, process, TimeSpan.FromSeconds(60), cancellationToken);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(node);
+            return _node = node;
+        }
+        finally { Gate.Release(); }
+    }
+
+    private static async Task WaitForPortAsync(int port, Process process, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"rabbitmq-server exited with {process.ExitCode}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port, ct);
+                return;
+            }
+            catch (SocketException) { await Task.Delay(250, ct); }
+        }
+        throw new TimeoutException("RabbitMQ did not accept connections in time");
+    }
+
+    private static void Stop(Node node)
+    {
+        try { Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "stop"], CancellationToken.None).Wait(TimeSpan.FromSeconds(20)); }
+        catch (Exception) { /* fall through to kill */ }
+        try { if (!node.Process.HasExited) node.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        // The Erlang port mapper the node started lingers as a daemon; it served only this node.
+        try { Run("epmd", ["-kill"], CancellationToken.None, throwOnError: false).Wait(TimeSpan.FromSeconds(5)); } catch (Exception) { }
+        try { Directory.Delete(node.Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static async Task EnsureInstalledAsync(CancellationToken ct)
+    {
+        if (File.Exists("/usr/sbin/rabbitmq-server")) return;
+        if (await Run("apt-get", ["install", "-y", "-q", "rabbitmq-server"], ct, throwOnError: false) == 0) return;
+        await Run("apt-get", ["update"], ct);
+        await Run("apt-get", ["install", "-y", "-q", "rabbitmq-server"], ct);
+    }
+
+    private static async Task<int> Run(string file, string[] args, CancellationToken ct, bool throwOnError = true)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.StandardOutput.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (throwOnError && p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {await stderr}");
+        return p.ExitCode;
+    }
+}
