@@ -5,7 +5,7 @@ using Platform.Api.Hosting;
 
 namespace Platform.Api;
 
-/// <summary>The whole service in one process: REST API, Orleans silo, (later) training worker and inference pool.</summary>
+/// <summary>The service: an Orleans silo with the roles configured (REST API and training worker by default, in one process).</summary>
 public static class PlatformApp
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -21,9 +21,11 @@ public static class PlatformApp
         builder.AddPlatformServices();
 
         var app = builder.Build();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        if (!app.Services.GetRequiredService<PlatformRoles>().Api) return app;
+
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapAdminTenantsApi();
 
         var v1 = app.MapGroup("/v1")

@@ -54,6 +54,15 @@ public static class TestRabbitMq
         finally { Gate.Release(); }
     }
 
+    /// <summary>A fresh virtual host on the node (guest may use it), so test classes sharing the node do not see each other's queues.</summary>
+    public static async Task<string> NewVirtualHostAsync(Node node, CancellationToken cancellationToken)
+    {
+        var vhost = "t-" + Guid.NewGuid().ToString("N")[..8];
+        await Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "-q", "add_vhost", vhost], cancellationToken);
+        await Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], cancellationToken);
+        return vhost;
+    }
+
     private static async Task WaitForPortAsync(int port, Process process, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;

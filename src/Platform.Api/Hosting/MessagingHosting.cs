@@ -21,13 +21,13 @@ internal static class MessagingHosting
     /// MassTransit: in-memory in one process, RabbitMQ in a cluster; only this configuration differs. Job grains
     /// publish StartTrainingRun, workers consume it (quorum queue, prefetch = slots; see the consumer definition).
     /// </summary>
-    public static WebApplicationBuilder AddPlatformMessaging(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPlatformMessaging(this WebApplicationBuilder builder, bool worker)
     {
         var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new();
-        builder.Services.AddTrainingWorker(builder.Configuration);
+        if (worker) builder.Services.AddTrainingWorker(builder.Configuration);
         builder.Services.AddMassTransit(bus =>
         {
-            bus.AddTrainingWorkerConsumers();
+            if (worker) bus.AddTrainingWorkerConsumers();
             if (string.Equals(options.Transport, "rabbitmq", StringComparison.OrdinalIgnoreCase))
                 bus.UsingRabbitMq((context, cfg) =>
                 {

@@ -32,7 +32,9 @@ internal static class PlatformServices
         builder.Services.TryAddKeyedSingleton(WebhookOptions.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<SsrfGuard>();
         builder.Services.AddSingleton<WebhookSender>();
-        builder.Services.AddHostedService<WebhookDispatcher>();
+        var roles = PlatformRoles.From(config);
+        builder.Services.AddSingleton(roles);
+        if (roles.Api) builder.Services.AddHostedService<WebhookDispatcher>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPlatformData(connectionString);
@@ -43,7 +45,7 @@ internal static class PlatformServices
         builder.Services.AddSingleton<DatasetValidator>();
 
         builder.Services.AddSingleton<AdminKeyStore>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKeyStore>());
+        if (roles.Api) builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKeyStore>());
         builder.Services.AddPerKeyRateLimiting(config.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -52,7 +54,7 @@ internal static class PlatformServices
         });
         builder.Services.AddOpenApi();
         builder.AddPlatformSilo(connectionString);
-        builder.AddPlatformMessaging();
+        builder.AddPlatformMessaging(roles.Worker);
         var clustering = config.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>()?.Clustering ?? "localhost";
         builder.Services.Configure<RecoveryOptions>(o => o.SoleWorker = clustering.Equals("localhost", StringComparison.OrdinalIgnoreCase));
         return builder;

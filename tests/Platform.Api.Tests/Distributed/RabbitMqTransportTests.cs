@@ -9,7 +9,13 @@ public sealed class RabbitMqServer : PlatformServer
 {
     public TestRabbitMq.Node Broker { get; private set; } = null!;
 
-    protected override async Task BeforeStartAsync() => Broker = await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
+    public string VirtualHost { get; private set; } = "/";
+
+    protected override async Task BeforeStartAsync()
+    {
+        Broker = await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
+        VirtualHost = await TestRabbitMq.NewVirtualHostAsync(Broker, TestContext.Current.CancellationToken);
+    }
 
     protected override Dictionary<string, string?> Settings()
     {
@@ -17,6 +23,7 @@ public sealed class RabbitMqServer : PlatformServer
         s["Messaging:Transport"] = "rabbitmq";
         s["Messaging:Host"] = Broker.Host;
         s["Messaging:Port"] = Broker.Port.ToString();
+        s["Messaging:VirtualHost"] = VirtualHost;
         return s;
     }
 }
@@ -29,24 +36,27 @@ public sealed class RabbitMqTransportTests(RabbitMqServer server) : IClassFixtur
         var t = await server.NewTenantAsync();
         using var client = server.Client(t.Key);
         var file = await JobCalls.UploadSampleAsync(client);
-        var id = (await JobCalls.CreateAsync(client, file, epochs: 3, batchSize: 1)).GetProperty("id").GetString()!;
+        var id = (await JobCalls.CreateAsync(client, file, epochs: 30, batchSize: 1)).GetProperty("id").GetString()!;
 
-        await JobCalls.WaitForAsync(client, id, s => s is "running" or "succeeded");
+        await JobCalls.WaitForAsync(client, id, s => s == "running");
         var queue = await QueueAsync("start-training-run");
         Assert.Contains("quorum", queue);
         var (ready, unacked) = Counts(queue);
         Assert.Equal(0, ready);
         Assert.Equal(0, unacked); // acknowledged although the run goes on: the job grain holds the lease
         Assert.Equal("running", (await JobCalls.GetAsync(client, id)).GetProperty("status").GetString());
+        await JobCalls.PostAsync(client, id, "cancel");
+        Assert.Equal("cancelled", (await JobCalls.WaitForAsync(client, id, s => s != "running")).GetProperty("status").GetString());
 
-        var done = await JobCalls.WaitForAsync(client, id, s => s is "succeeded" or "failed");
+        var quick = (await JobCalls.CreateAsync(client, file, epochs: 1, batchSize: 9)).GetProperty("id").GetString()!;
+        var done = await JobCalls.WaitForAsync(client, quick, s => s is "succeeded" or "failed");
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
     }
 
     private async Task<string> QueueAsync(string name)
     {
         var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true };
-        foreach (var a in (string[])["-u", "rabbitmq", "--", "rabbitmqctl", "-n", server.Broker.Name, "-q", "list_queues", "name", "type", "messages_ready", "messages_unacknowledged"])
+        foreach (var a in (string[])["-u", "rabbitmq", "--", "rabbitmqctl", "-n", server.Broker.Name, "-q", "list_queues", "-p", server.VirtualHost, "name", "type", "messages_ready", "messages_unacknowledged"])
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -60,7 +60,7 @@ public class PlatformServer : IAsyncLifetime
         settings["ConnectionStrings:Platform"] = ConnectionString;
         settings["Storage:Root"] = StorageRoot;
         settings["Admin:Key"] = AdminKey;
-        settings["Cluster:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
+        settings.TryAdd("Cluster:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..8]);
         settings["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         settings["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString();
         _app = PlatformApp.Create(["--urls", "http://127.0.0.1:0"], b =>

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Platform.Data.Postgres;
+
+namespace Platform.Api.Tests.Support;
+
+/// <summary>
+/// A worker silo in its own OS process: the Platform.Api executable built beside the tests, run with
+/// <c>Roles=worker</c> and the cluster's settings, so it can be killed like a real machine failing.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private WorkerProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> clusterSettings)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "Platform.Api");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        var settings = new Dictionary<string, string?>(clusterSettings)
+        {
+            ["Roles"] = "worker",
+            ["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString(),
+            ["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString(),
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in settings) psi.ArgumentList.Add($"--{key}={value}");
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start a worker process");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new WorkerProcess(process);
+    }
+
+    /// <summary>SIGKILL: no checkpoint, no goodbye.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: the graceful path; returns how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan bound)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(bound);
+        await _process.WaitForExitAsync(timeout.Token);
+        return watch.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
