@@ -8,13 +8,14 @@ namespace Platform.Cli.Commands;
 internal sealed class ServeCommand : ICommand
 {
     public string Name => "serve";
-    public string Usage => "";
-    public string Summary => "serve using ConnectionStrings__Platform and other settings from the environment";
+    public string Usage => "[--roles <api,worker>]";
+    public string Summary => "serve as a cluster member (roles api and/or worker), settings from the environment";
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
+        var roles = args.Get("roles");
         args.RejectUnknown();
-        var app = PlatformApp.Create([]);
+        var app = PlatformApp.Create(roles is null ? [] : [$"--Roles={roles}"]);
         await app.StartAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
         await app.StopAsync(CancellationToken.None);
