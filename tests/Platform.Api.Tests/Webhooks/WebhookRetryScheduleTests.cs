@@ -50,7 +50,7 @@ public sealed class WebhookRetryScheduleTests(ClockedWebhookServer server) : ICl
 
         // Failing for five days: the next failure disables the endpoint and tells the tenant.
         server.Clock.Advance(TimeSpan.FromDays(5));
-        var third = await WebhookCalls.SendTestAsync(client, hook);
+        await WebhookCalls.SendTestAsync(client, hook);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         JsonElement endpoint;
         do
@@ -65,7 +65,13 @@ public sealed class WebhookRetryScheduleTests(ClockedWebhookServer server) : ICl
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM webhook_events WHERE tenant_id = $1 AND type = 'webhook_endpoint.disabled'", conn);
         cmd.Parameters.AddWithValue(t.TenantId);
         Assert.Equal(1L, await cmd.ExecuteScalarAsync(Ct));
-        Assert.Contains(receiver.Requests, r => r.Id == third);
+
+        // Disabled: nothing more is sent.
+        var before = receiver.Requests.Count;
+        await WebhookCalls.SendTestAsync(client, hook);
+        server.Clock.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(800, Ct);
+        Assert.Equal(before, receiver.Requests.Count);
     }
 
     private static async Task AttemptsReach(HttpClient client, string hook, int attempts, string? eventId = null)
