@@ -1,0 +1,31 @@
+using Platform.Training.Checkpoints;
+using Platform.Training.Lora;
+using Platform.Training.Sft;
+using Platform.Training.Text;
+
+namespace Platform.Training.Tests.Sft;
+
+[Collection(typeof(GlobalTorchRandom))]
+public sealed class SelfCognitionTests
+{
+    /// <summary>
+    /// qwen3-tiny, LoRA r8/α16, all nine examples per step. The documented recipe is 30 steps at 5e-3; 12 steps at 2e-2
+    /// also answers all nine (final loss 1.12 against 0.90) in 40 % of the time, 8 steps at 3e-2 does not.
+    /// </summary>
+    [Fact]
+    public void Lora_on_the_tiny_preset_learns_every_self_cognition_answer_exactly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var examples = ChatSftDataset.Load(SelfCognition.DatasetPath, Qwen3Tokenizer.Load(), maxLength: 128, ct);
+        using var model = BaseModelLoader.Load("qwen3-tiny", cancellationToken: ct);
+        var before = SelfCognition.Answer(model, ct);
+
+        LoraAdapter.Apply(model, new LoraConfig { Rank = 8, Alpha = 16 }, seed: 1);
+        var options = new SftOptions { MicroBatchSize = examples.Count, MaxSteps = 12, LearningRate = 2e-2, Schedule = LearningRateScheduleKind.Linear };
+        using (var trainer = new SftTrainer(model, examples, options)) trainer.Train(cancellationToken: ct);
+        var after = SelfCognition.Answer(model, ct);
+
+        Assert.All(SelfCognition.Pairs.Zip(before), p => Assert.NotEqual(p.First.Answer, p.Second));
+        Assert.Equal(SelfCognition.Pairs.Select(p => p.Answer), after);
+    }
+}
