@@ -40,6 +40,7 @@ public static class SftRun
         using var trainer = new SftTrainer(model, examples, trainerOptions, logger);
         if (options.Resume is { } resume) SftCheckpoint.Load(trainer, resume, cancellationToken);
 
+        observer.Started?.Invoke(trainer.Step, maxSteps);
         SftStepResult? last = null;
         SftEvalResult? eval = null;
         while (trainer.Step < maxSteps)

@@ -37,6 +37,8 @@ public sealed record SftRunOptions
 /// <summary>What the caller sees while a run goes: each step, each evaluation, each folder written.</summary>
 public sealed record SftRunObserver
 {
+    /// <summary>Before the first step: the step the run starts at (after a resume) and the run's total.</summary>
+    public Action<int, int>? Started { get; init; }
     public Action<SftStepResult>? Step { get; init; }
     public Action<int, SftEvalResult>? Evaluated { get; init; }
     public Action<string>? Saved { get; init; }
