@@ -55,7 +55,7 @@ public static class SftRun
             var final = trainer.Step == maxSteps;
             if (validation is not null && (trainer.Step % options.EvalSteps == 0 || final))
             {
-                eval = SftEvaluation.Evaluate(model, validation, options.BatchSize, cancellationToken);
+                eval = SftEvaluation.Evaluate(model, validation, options.BatchSize, CancellationToken.None); // as a step: finish, then stop
                 observer.Evaluated?.Invoke(trainer.Step, eval);
             }
             if (trainer.Step % options.SaveSteps == 0 || final) SaveCheckpoint(trainer, model, adapter, options, observer);
