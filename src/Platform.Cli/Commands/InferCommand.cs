@@ -10,7 +10,7 @@ namespace Platform.Cli.Commands;
 /// ms-swift's <c>swift infer</c> on stdin: each line a prompt (plain text, or {"messages":[…]}), one reply per line
 /// out, in order (newlines inside a reply written as \n). Decoded in batches.
 /// </summary>
-internal sealed class InferCommand : ICommand
+internal sealed class InferCommand(TextReader? input = null, TextWriter? output = null) : ICommand
 {
     public string Name => "infer";
     public string Usage =>
@@ -35,7 +35,8 @@ internal sealed class InferCommand : ICommand
         var thinking = !args.Flag("no-thinking");
         args.RejectUnknown();
 
-        var conversations = (await StdIn.ReadAllAsync(cancellationToken))
+        var text = input is null ? await StdIn.ReadAllAsync(cancellationToken) : await input.ReadToEndAsync(cancellationToken);
+        var conversations = text
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select((line, i) => Conversation(line, i + 1, system)).ToList();
         if (conversations.Count == 0) return 0;
@@ -44,7 +45,7 @@ internal sealed class InferCommand : ICommand
         var completion = new ChatCompletion(model, BaseModelLoader.LoadTokenizer(modelName));
         foreach (var batch in conversations.Chunk(Math.Max(1, batchSize)))
             foreach (var reply in completion.Complete(batch, options, thinking, batchSize, cancellationToken))
-                Console.WriteLine(reply.Replace("\n", "\\n", StringComparison.Ordinal));
+                (output ?? Console.Out).WriteLine(reply.Replace("\n", "\\n", StringComparison.Ordinal));
         return 0;
     }
 
