@@ -25,7 +25,7 @@ internal sealed class CommandTable(IReadOnlyList<ICommand> commands)
     }
 
     /// <summary>Options written in the usage line without a value (e.g. "[--no-thinking]") are flags.</summary>
-    private static HashSet<string> FlagsOf(ICommand command) =>
+    internal static HashSet<string> FlagsOf(ICommand command) =>
         command.Usage.Split('[', ']', ' ', '|').Where(t => t.StartsWith("--", StringComparison.Ordinal))
             .Select(t => t[2..]).Where(name => !command.Usage.Contains($"--{name} <", StringComparison.Ordinal)).ToHashSet();
 

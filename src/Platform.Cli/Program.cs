@@ -11,4 +11,8 @@ return await new CommandTable(
     new TokenizeCommand(),
     new ChatTemplateCommand(),
     new LoadTestCommand(),
+    new SftCommand(),
+    new InferCommand(),
+    new ExportCommand(),
+    new BenchCommand(),
 ]).RunAsync(args);

@@ -1,4 +1,5 @@
 using Platform.Training.Qwen3;
+using Platform.Training.Text;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Checkpoints;
@@ -28,6 +29,12 @@ public static class BaseModelLoader
                 $"'{presetOrFolder}' is neither a preset ({string.Join(", ", Qwen3Presets.ByName.Keys)}) nor a model folder with {HfModelFolder.ConfigFile}");
         return HfModelFolder.Load(presetOrFolder, dtype, cancellationToken: cancellationToken);
     }
+
+    /// <summary>The folder's tokenizer.json when it has one, else Qwen3's tokenizer shipped with the library (presets).</summary>
+    public static Qwen3Tokenizer LoadTokenizer(string presetOrFolder) =>
+        !IsPreset(presetOrFolder) && File.Exists(Path.Combine(presetOrFolder, TokenizerFiles.TokenizerJson))
+            ? Qwen3Tokenizer.Load(Path.Combine(presetOrFolder, TokenizerFiles.TokenizerJson))
+            : Qwen3Tokenizer.Load();
 
     public static ScalarType ParseDtype(string dtype) => dtype.ToLowerInvariant() switch
     {

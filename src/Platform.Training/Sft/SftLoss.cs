@@ -10,11 +10,20 @@ namespace Platform.Training.Sft;
 /// </summary>
 public static class SftLoss
 {
+    /// <summary>Sum over the micro-batch of weight × -log p(token | prefix), in fp32, as a scalar tensor with a graph.</summary>
+    public static Tensor WeightedSum(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
+    {
+        using var scope = NewDisposeScope();
+        var (logits, targets, weights) = LossPositions(model, examples);
+        var losses = nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None); // (N)
+        return (losses * weights).sum().MoveToOuterDisposeScope();
+    }
+
     /// <summary>
-    /// Sum over the micro-batch of weight × -log p(token | prefix), in fp32, as a scalar tensor with a graph.
+    /// The positions whose next token carries weight: fp32 logits (N, V), the tokens they predict (N) and the weights (N).
     /// Examples are right-padded; causal attention keeps real tokens from seeing the padding, which has weight 0.
     /// </summary>
-    public static Tensor WeightedSum(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
+    public static (Tensor Logits, Tensor Targets, Tensor Weights) LossPositions(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
     {
         using var scope = NewDisposeScope();
         var device = model.Parameters.Device;
@@ -26,8 +35,8 @@ public static class SftLoss
         var targetWeights = weights[.., 1..].reshape(-1);                                   // (B*(T-1))
         var used = targetWeights.nonzero().squeeze(1);                                      // (N)
         var logits = model.LmHead.call(predictors.index_select(0, used)).to(ScalarType.Float32); // (N, V)
-        var losses = nn.functional.cross_entropy(logits, targets.index_select(0, used), reduction: nn.Reduction.None); // (N)
-        return (losses * targetWeights.index_select(0, used)).sum().MoveToOuterDisposeScope();
+        return (logits.MoveToOuterDisposeScope(), targets.index_select(0, used).MoveToOuterDisposeScope(),
+            targetWeights.index_select(0, used).MoveToOuterDisposeScope());
     }
 
     private static (Tensor Ids, Tensor Weights) RightPad(IReadOnlyList<SftExample> examples, Device device)

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Platform.Training.Benchmarks;
+using Platform.Training.Qwen3;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// <c>bench train</c>: SFT step throughput on random batches (the project's side of /work/shared/peers/compare-train.sh);
+/// FLOPs as docs/benchmarks.md counts them, MFU against an fp32 matmul peak measured in the same run.
+/// </summary>
+internal sealed class BenchCommand : ICommand
+{
+    public string Name => "bench";
+    public string Usage =>
+        "train --config <config.json|preset> [--mode <lora|full>] [--batch <4>] [--seq <256>] [--prompt-fraction <0.5>] " +
+        "[--lora-r <16>] [--lora-alpha <32>] [--steps <6>] [--warmup <2>] [--seed <0>] [--json]";
+    public string Summary => "measure SFT training speed (tokens/s, achieved GFLOP/s, MFU, peak RSS)";
+
+    public Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
+    {
+        if (args.Positionals is not ["train"]) throw new CliException("the one benchmark is `bench train`");
+        var config = args.Require("config");
+        var options = new TrainBenchmarkOptions
+        {
+            Config = Qwen3Presets.ByName.TryGetValue(config, out var preset) ? preset : LoadConfig(config),
+            Lora = args.Choice("mode", "lora", "full") == "lora",
+            Batch = args.Int("batch", 4),
+            Sequence = args.Int("seq", 256),
+            PromptFraction = args.Double("prompt-fraction", 0.5),
+            LoraRank = args.Int("lora-r", 16),
+            LoraAlpha = args.Double("lora-alpha", 32),
+            Steps = args.Int("steps", 6),
+            Warmup = args.Int("warmup", 2),
+            Seed = (ulong)args.Int("seed", 0),
+        };
+        var json = args.Flag("json");
+        args.RejectUnknown();
+        if (options.Steps < 1 || options.Warmup < 0 || options.Batch < 1 || options.Sequence < 2) throw new CliException("steps, batch and seq must be positive");
+
+        var result = TrainBenchmark.Run(options, (step, s) => Console.Error.WriteLine(
+            $"  step {step,3}{(step < options.Warmup ? " (warmup)" : "")}: {s.Elapsed.TotalSeconds:F3} s  loss {s.Loss:F4}"), cancellationToken);
+        Console.WriteLine(json ? JsonLine(options, config, result) : Table(options, result));
+        return Task.FromResult(0);
+    }
+
+    private static Qwen3Config LoadConfig(string path) =>
+        File.Exists(path) ? Qwen3Config.FromFile(path) : throw new CliException($"'{path}' is neither a preset ({string.Join(", ", Qwen3Presets.ByName.Keys)}) nor a file");
+
+    private static string JsonLine(TrainBenchmarkOptions o, string config, TrainBenchmarkResult r) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["tool"] = "platform bench train", ["config"] = config, ["mode"] = o.Lora ? "lora" : "full", ["dtype"] = "fp32", ["threads"] = r.Threads,
+        ["batch"] = o.Batch, ["seq"] = o.Sequence, ["prompt_fraction"] = o.PromptFraction, ["lora_r"] = o.Lora ? o.LoraRank : null,
+        ["warmup"] = o.Warmup, ["steps"] = o.Steps, ["params_trainable"] = r.TrainableParameters,
+        ["step_s_median"] = r.StepSecondsMedian, ["step_s_min"] = r.StepSecondsMin, ["tokens_per_s"] = r.TokensPerSecond,
+        ["flops_per_token"] = r.FlopsPerToken,
+        ["flops_breakdown_per_token"] = new Dictionary<string, double>
+        {
+            ["linear"] = r.FlopsPerSequence.Linear / o.Sequence, ["lora"] = r.FlopsPerSequence.Lora / o.Sequence,
+            ["attention"] = r.FlopsPerSequence.Attention / o.Sequence, ["lm_head"] = r.FlopsPerSequence.LmHead / o.Sequence,
+        },
+        ["achieved_gflops"] = r.AchievedGflops,
+        ["matmul_peak_gflops"] = new Dictionary<string, object> { ["fp32"] = r.MatmulPeakGflops.ToDictionary(p => p.Key.ToString(), p => Math.Round(p.Value, 1)) },
+        ["peak_gflops"] = r.PeakGflops, ["mfu"] = r.Mfu, ["peak_rss_mib"] = r.PeakRssMib,
+        ["loss_first"] = r.LossFirst, ["loss_last"] = r.LossLast,
+    });
+
+    private static string Table(TrainBenchmarkOptions o, TrainBenchmarkResult r) =>
+        $"""
+        {(o.Lora ? $"lora r{o.LoraRank}" : "full")} fp32, batch {o.Batch} x seq {o.Sequence}, prompt fraction {o.PromptFraction}, {r.Threads} threads
+        step time median / min   {r.StepSecondsMedian:F3} / {r.StepSecondsMin:F3} s
+        tokens/s                 {r.TokensPerSecond:F1}
+        GFLOP/token (counted)    {r.FlopsPerToken / 1e9:F3}  (linear {r.FlopsPerSequence.Linear / o.Sequence / 1e9:F3}, lora {r.FlopsPerSequence.Lora / o.Sequence / 1e9:F3}, attention {r.FlopsPerSequence.Attention / o.Sequence / 1e9:F3}, lm_head {r.FlopsPerSequence.LmHead / o.Sequence / 1e9:F3})
+        achieved GFLOP/s         {r.AchievedGflops:F1}
+        fp32 matmul peak         {string.Join("  ", r.MatmulPeakGflops.Select(p => $"{p.Key}: {p.Value:F1}"))} GFLOP/s
+        MFU                      {r.Mfu * 100:F1} %
+        peak RSS                 {r.PeakRssMib:F0} MiB
+        loss first / last        {r.LossFirst:F4} / {r.LossLast:F4}
+        """;
+}
