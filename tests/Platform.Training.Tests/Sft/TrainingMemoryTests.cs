@@ -40,7 +40,9 @@ public sealed class TrainingMemoryTests
         Assert.Equal(500, trainer.Step);
         // measured growth from step 200 to 500: 0.01 MiB (LoRA), 0.07 MiB (full). One leaked (N, V) logits tensor per
         // micro-batch (~7 loss positions x 97 x 4 bytes) would add ~1.7 MiB over those 300 steps, a leaked activation more.
-        Assert.InRange(samples[500] - samples[200], double.NegativeInfinity, 0.5);
+        // RSS is the whole test process's: other test classes run in parallel and move it by a few MiB (1.2 MiB seen in
+        // CI), so the bound here is loose; the live-tensor count below is this thread's and must not move at all.
+        Assert.InRange(samples[500] - samples[200], double.NegativeInfinity, 8);
         Assert.Equal(liveTensors[200], liveTensors[500]);
     }
 
