@@ -20,7 +20,7 @@ internal sealed class ChatTemplateCommand : ICommand
         try
         {
             using var doc = JsonDocument.Parse(json);
-            messages = doc.RootElement.GetProperty("messages").EnumerateArray().Select(Parse).ToList();
+            messages = doc.RootElement.GetProperty("messages").EnumerateArray().Select(ChatMessage.FromJson).ToList();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -29,9 +29,4 @@ internal sealed class ChatTemplateCommand : ICommand
         Console.Out.Write(ChatTemplate.Render(messages, generationPrompt, thinking));
         return 0;
     }
-
-    private static ChatMessage Parse(JsonElement m) => new(
-        m.GetProperty("role").GetString()!,
-        m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "",
-        m.TryGetProperty("reasoning_content", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null);
 }

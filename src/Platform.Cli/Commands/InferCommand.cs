@@ -58,7 +58,7 @@ internal sealed class InferCommand(TextReader? input = null, TextWriter? output 
         {
             using var doc = JsonDocument.Parse(line);
             var turns = doc.RootElement.GetProperty("messages").EnumerateArray()
-                .Select(m => new ChatMessage(m.GetProperty("role").GetString()!, m.GetProperty("content").GetString() ?? "")).ToList();
+                .Select(ChatMessage.FromJson).ToList();
             // a conversation that brings its own system prompt keeps it
             return turns.Any(t => t.Role == "system") ? turns : [.. messages, .. turns];
         }

@@ -30,7 +30,7 @@ public static class ChatSftDataset
             {
                 using var doc = JsonDocument.Parse(text);
                 var turns = doc.RootElement.GetProperty("messages").EnumerateArray()
-                    .Select(m => (Message: new ChatMessage(m.GetProperty("role").GetString()!, m.GetProperty("content").GetString() ?? ""),
+                    .Select(m => (Message: ChatMessage.FromJson(m),
                                   Weight: m.TryGetProperty("weight", out var w) ? w.GetInt32() : 1))
                     .ToList();
                 examples.Add(Encode(tokenizer, turns, maxLength, lossScale));

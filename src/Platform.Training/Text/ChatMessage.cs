@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Platform.Training.Text;
 
 /// <summary>
@@ -10,6 +12,15 @@ public sealed record ChatMessage(string Role, string Content, string? ReasoningC
     public static ChatMessage User(string content) => new("user", content);
     public static ChatMessage Assistant(string content, string? reasoningContent = null) => new("assistant", content, reasoningContent);
     public static ChatMessage Tool(string content) => new("tool", content);
+
+    /// <summary>
+    /// An OpenAI-style message object: <c>role</c> (required), <c>content</c> (string; missing or null is empty),
+    /// <c>reasoning_content</c> (optional). Throws KeyNotFoundException / InvalidOperationException on other shapes.
+    /// </summary>
+    public static ChatMessage FromJson(JsonElement message) => new(
+        message.GetProperty("role").GetString() ?? throw new InvalidOperationException("role must be a string"),
+        message.TryGetProperty("content", out var content) && content.ValueKind != JsonValueKind.Null ? content.GetString()! : "",
+        message.TryGetProperty("reasoning_content", out var reasoning) && reasoning.ValueKind == JsonValueKind.String ? reasoning.GetString() : null);
 }
 
 /// <summary>A function call made by the assistant; Arguments is JSON text, rendered verbatim.</summary>

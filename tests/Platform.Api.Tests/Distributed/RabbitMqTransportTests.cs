@@ -5,7 +5,7 @@ using Platform.Testing;
 namespace Platform.Api.Tests.Distributed;
 
 /// <summary>The service with MassTransit on a real RabbitMQ node (Debian's package, throwaway, loopback).</summary>
-public sealed class RabbitMqServer : PlatformServer
+public class RabbitMqServer : PlatformServer
 {
     public TestRabbitMq.Node Broker { get; private set; } = null!;
 

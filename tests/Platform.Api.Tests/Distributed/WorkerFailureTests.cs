@@ -1,31 +1,17 @@
 using Npgsql;
 using Platform.Api.Tests.Support;
-using Platform.Testing;
 
 namespace Platform.Api.Tests.Distributed;
 
 /// <summary>An API silo in the test process, worker silos as separate processes, RabbitMQ and Postgres for real.</summary>
-public sealed class ClusterServer : PlatformServer
+public sealed class ClusterServer : RabbitMqServer
 {
-    public TestRabbitMq.Node Broker { get; private set; } = null!;
     public string ClusterId { get; } = "cluster-" + Guid.NewGuid().ToString("N")[..8];
-
-    public string VirtualHost { get; private set; } = "/";
-
-    protected override async Task BeforeStartAsync()
-    {
-        Broker = await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
-        VirtualHost = await TestRabbitMq.NewVirtualHostAsync(Broker, TestContext.Current.CancellationToken);
-    }
 
     protected override Dictionary<string, string?> Settings()
     {
         var s = base.Settings();
         s["Roles"] = "api";
-        s["Messaging:Transport"] = "rabbitmq";
-        s["Messaging:Host"] = Broker.Host;
-        s["Messaging:Port"] = Broker.Port.ToString();
-        s["Messaging:VirtualHost"] = VirtualHost;
         s["Cluster:Clustering"] = "adonet";
         s["Scheduler:LeaseTimeout"] = "00:00:04";
         s["Cluster:ClusterId"] = ClusterId;
