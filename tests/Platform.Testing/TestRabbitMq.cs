@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using Platform.Data.Postgres;
 
@@ -13,7 +14,7 @@ public static class TestRabbitMq
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Node? _node;
 
-    public sealed record Node(string Name, int Port, string Directory, Process Process)
+    public sealed record Node(string Name, int Port, int EpmdPort, string Directory, Process Process)
     {
         public string Host => "127.0.0.1";
     }
@@ -30,6 +31,8 @@ public static class TestRabbitMq
             Directory.CreateDirectory(dir);
             var port = LocalPostgresCluster.FreeLoopbackPort();
             var name = $"t{id}@localhost";
+            // Each node gets its own Erlang port mapper, so test processes running side by side never share (or kill) one.
+            var epmdPort = LocalPostgresCluster.FreeLoopbackPort();
             await File.WriteAllTextAsync(Path.Combine(dir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n", cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(dir, "enabled_plugins"), "[].\n", cancellationToken);
             await Run("chown", ["-R", "rabbitmq:rabbitmq", dir], cancellationToken);
@@ -39,6 +42,7 @@ public static class TestRabbitMq
                          $"RABBITMQ_NODENAME={name}", $"RABBITMQ_MNESIA_BASE={dir}/mnesia", $"RABBITMQ_LOG_BASE={dir}/log",
                          $"RABBITMQ_CONFIG_FILE={dir}/rabbitmq", $"RABBITMQ_ENABLED_PLUGINS_FILE={dir}/enabled_plugins",
                          $"RABBITMQ_DIST_PORT={LocalPostgresCluster.FreeLoopbackPort()}", $"RABBITMQ_PID_FILE={dir}/pid",
+                         $"ERL_EPMD_PORT={epmdPort}",
                          "rabbitmq-server"])
                 psi.ArgumentList.Add(a);
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rabbitmq-server");
@@ -46,7 +50,7 @@ public static class TestRabbitMq
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var node = new Node(name, port, dir, process);
+            var node = new Node(name, port, epmdPort, dir, process);
             await WaitForPortAsync(port, process, TimeSpan.FromSeconds(60), cancellationToken);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(node);
             return _node = node;
@@ -58,10 +62,15 @@ public static class TestRabbitMq
     public static async Task<string> NewVirtualHostAsync(Node node, CancellationToken cancellationToken)
     {
         var vhost = "t-" + Guid.NewGuid().ToString("N")[..8];
-        await Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "-q", "add_vhost", vhost], cancellationToken);
-        await Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], cancellationToken);
+        await CtlAsync(node, ["-q", "add_vhost", vhost], cancellationToken);
+        await CtlAsync(node, ["-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], cancellationToken);
         return vhost;
     }
+
+    /// <summary>rabbitmqctl against this node (through its own port mapper).</summary>
+    public static async Task<string> CtlAsync(Node node, string[] args, CancellationToken cancellationToken, bool throwOnError = true) =>
+        (await RunForOutput("runuser", ["-u", "rabbitmq", "--", "env", $"ERL_EPMD_PORT={node.EpmdPort}", "rabbitmqctl", "-n", node.Name, .. args],
+            cancellationToken, throwOnError)).Output;
 
     private static async Task WaitForPortAsync(int port, Process process, TimeSpan timeout, CancellationToken ct)
     {
@@ -82,11 +91,11 @@ public static class TestRabbitMq
 
     private static void Stop(Node node)
     {
-        try { Run("runuser", ["-u", "rabbitmq", "--", "rabbitmqctl", "-n", node.Name, "stop"], CancellationToken.None).Wait(TimeSpan.FromSeconds(20)); }
+        try { CtlAsync(node, ["stop"], CancellationToken.None).Wait(TimeSpan.FromSeconds(20)); }
         catch (Exception) { /* fall through to kill */ }
         try { if (!node.Process.HasExited) node.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-        // The Erlang port mapper the node started lingers as a daemon; it served only this node.
-        try { Run("epmd", ["-kill"], CancellationToken.None, throwOnError: false).Wait(TimeSpan.FromSeconds(5)); } catch (Exception) { }
+        // The Erlang port mapper the node started lingers as a daemon; it served only this node (its own port).
+        try { Run("epmd", ["-port", node.EpmdPort.ToString(CultureInfo.InvariantCulture), "-kill"], CancellationToken.None, throwOnError: false).Wait(TimeSpan.FromSeconds(5)); } catch (Exception) { }
         try { Directory.Delete(node.Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
@@ -98,16 +107,19 @@ public static class TestRabbitMq
         await Run("apt-get", ["install", "-y", "-q", "rabbitmq-server"], ct);
     }
 
-    private static async Task<int> Run(string file, string[] args, CancellationToken ct, bool throwOnError = true)
+    private static async Task<int> Run(string file, string[] args, CancellationToken ct, bool throwOnError = true) =>
+        (await RunForOutput(file, args, ct, throwOnError)).ExitCode;
+
+    private static async Task<(int ExitCode, string Output)> RunForOutput(string file, string[] args, CancellationToken ct, bool throwOnError)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.StandardOutput.ReadToEndAsync(ct);
+        var output = await p.StandardOutput.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
         if (throwOnError && p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {await stderr}");
-        return p.ExitCode;
+        return (p.ExitCode, output);
     }
 }

@@ -55,12 +55,9 @@ public sealed class RabbitMqTransportTests(RabbitMqServer server) : IClassFixtur
 
     private async Task<string> QueueAsync(string name)
     {
-        var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true };
-        foreach (var a in (string[])["-u", "rabbitmq", "--", "rabbitmqctl", "-n", server.Broker.Name, "-q", "list_queues", "-p", server.VirtualHost, "name", "type", "messages_ready", "messages_unacknowledged"])
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var output = await TestRabbitMq.CtlAsync(server.Broker,
+            ["-q", "list_queues", "-p", server.VirtualHost, "name", "type", "messages_ready", "messages_unacknowledged"],
+            TestContext.Current.CancellationToken);
         return output.Split('\n').FirstOrDefault(l => l.StartsWith(name + "\t", StringComparison.Ordinal)) ?? throw new InvalidOperationException(output);
     }
 
