@@ -27,6 +27,7 @@ public static class PlatformApp
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapAdminTenantsApi();
+        app.MapAdminWorkersApi();
 
         var v1 = app.MapGroup("/v1")
             .AddEndpointFilter<TenantKeyFilter>()

@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace Platform.Worker;
 
 /// <summary>
-/// Keeps the most recently used base model's weights in memory, so consecutive jobs on the same base skip loading
-/// it from disk. Each job gets its own model instance (LoRA wraps layers in place) with the cached weights copied in.
+/// Keeps the most recently used base model's weights in host memory, so consecutive jobs on the same base skip loading
+/// it from disk. Each job gets its own model instance on the worker's device (LoRA wraps layers in place) with the
+/// cached weights copied in. Presets are drawn on the CPU, so a preset's base is the same on every device.
 /// </summary>
-public sealed class BaseModelCache : IDisposable
+public sealed class BaseModelCache(WorkerDevice device) : IDisposable
 {
     private readonly Lock _gate = new();
     private (string Key, Dictionary<string, Tensor> Weights)? _cached;
@@ -18,28 +19,22 @@ public sealed class BaseModelCache : IDisposable
         var key = $"{presetOrFolder}|{dtype}";
         lock (_gate)
         {
-            if (_cached?.Key == key)
+            if (_cached?.Key != key)
             {
-                var config = BaseModelLoader.IsPreset(presetOrFolder)
-                    ? Qwen3Presets.Get(presetOrFolder)
-                    : Qwen3Config.FromFile(Path.Combine(presetOrFolder, HfModelFolder.ConfigFile));
-                var copy = new Qwen3ForCausalLM(config, Qwen3Parameters.Cpu(dtype));
-                using (no_grad())
-                    foreach (var (name, tensor) in copy.state_dict())
-                        if (_cached.Value.Weights.TryGetValue(name, out var source)) tensor.copy_(source);
-                copy.eval();
-                return copy;
+                Release();
+                using var loaded = BaseModelLoader.Load(presetOrFolder, dtype, cancellationToken);
+                _cached = (key, loaded.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone()));
             }
+            var config = BaseModelLoader.IsPreset(presetOrFolder)
+                ? Qwen3Presets.Get(presetOrFolder)
+                : Qwen3Config.FromFile(Path.Combine(presetOrFolder, HfModelFolder.ConfigFile));
+            var model = new Qwen3ForCausalLM(config, new Qwen3Parameters(device.Device, dtype));
+            using (no_grad())
+                foreach (var (name, tensor) in model.state_dict())
+                    if (_cached.Value.Weights.TryGetValue(name, out var source)) tensor.copy_(source);
+            model.eval();
+            return model;
         }
-
-        var model = BaseModelLoader.Load(presetOrFolder, dtype, cancellationToken);
-        var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-        lock (_gate)
-        {
-            Release();
-            _cached = (key, weights);
-        }
-        return model;
     }
 
     private void Release()

@@ -28,7 +28,13 @@ internal sealed class MetricsForwarder(IJobGrain job, int attempt, TimeSpan inte
         _lastFlush = DateTime.UtcNow;
         if (batch.Count == 0) return;
         var send = batch.Where((m, i) => i == batch.Count - 1 || m.ValidLoss is not null).Where(m => m != _lastSent).ToList();
-        await job.RecordMetrics(attempt, send);
+        try { await job.RecordMetrics(attempt, send); }
+        catch
+        {
+            // The job's silo is unreachable for a moment (restarting): keep the steps for the next flush.
+            lock (_gate) _pending.InsertRange(0, batch);
+            throw;
+        }
         _lastSent = send[^1];
     }
 }

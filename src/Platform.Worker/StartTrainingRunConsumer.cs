@@ -19,7 +19,7 @@ public sealed partial class StartTrainingRunConsumer(
         var m = context.Message;
         // No free slot soon: fail the delivery so the broker offers it to another worker.
         if (!await slots.TryReserveAsync(options.Value.SlotWait, context.CancellationToken))
-            throw new InvalidOperationException($"worker {options.Value.WorkerId} has no free training slot");
+            throw new NoFreeTrainingSlotException(options.Value.WorkerId);
         var job = grains.GetGrain<IJobGrain>(m.JobId);
         RunAssignment? assignment;
         try { assignment = await job.AcceptRun(m.Attempt, options.Value.WorkerId); }
@@ -41,23 +41,32 @@ public sealed partial class StartTrainingRunConsumer(
     private static partial void LogStale(ILogger logger, string jobId, int attempt);
 }
 
-/// <summary>Concurrency equals the worker's training slots; no retries: a failed run is reported on the job.</summary>
+/// <summary>
+/// Concurrency equals the worker's training slots. A delivery that cannot be accepted is retried a few times here;
+/// past that it faults (the fault consumer fails the job with the reason). On RabbitMQ the queue is a quorum queue
+/// whose redeliveries (a worker died holding the message) are capped, then dead-lettered to a queue whose consumer
+/// fails the job: nothing is dropped silently.
+/// </summary>
 public sealed class StartTrainingRunConsumerDefinition : ConsumerDefinition<StartTrainingRunConsumer>
 {
+    private readonly WorkerOptions _options;
+
     public StartTrainingRunConsumerDefinition(IOptions<WorkerOptions> options)
     {
-        EndpointName = "start-training-run";
-        ConcurrentMessageLimit = Math.Max(1, options.Value.Slots);
+        _options = options.Value;
+        EndpointName = TrainingRunQueue.Name;
+        ConcurrentMessageLimit = Math.Max(1, _options.Slots);
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<StartTrainingRunConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        // A delivery that cannot be accepted (no slot, silo unreachable) is retried here a few times, then redelivered.
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
+        endpointConfigurator.UseMessageRetry(r => r.Interval(Math.Max(0, _options.AcceptRetries), _options.AcceptRetryInterval));
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SetQuorumQueue();
+            rabbit.SetQueueArgument("x-delivery-limit", TrainingRunQueue.DeliveryLimit);
+            rabbit.SetQueueArgument("x-dead-letter-exchange", DeadLetteredTrainingRunConsumer.Queue);
             rabbit.PrefetchCount = ConcurrentMessageLimit ?? 1;
         }
     }

@@ -70,6 +70,10 @@ public sealed partial class TrainingRunner(
 
         await metrics.FlushAsync();
         if (outcome is not null) await job.Finish(run.Attempt, outcome);
+        // Shutting down with the lease still ours: the checkpoint is saved, give the job back now rather than let the
+        // lease lapse. (A lost lease is not ours to give back; the grain ignores a superseded attempt anyway.)
+        else if (shutdown.IsCancellationRequested && directive == RunDirective.Continue)
+            await job.HandBack(run.Attempt, o.WorkerId, "is shutting down");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat for {JobId} failed")]

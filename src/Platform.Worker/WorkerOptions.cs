@@ -10,6 +10,14 @@ public sealed class WorkerOptions
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Per-step metrics are sent to the job at most this often (the last step always).</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>"auto" (the first CUDA device when present, else the CPU), "cpu", or "cuda:N".</summary>
+    public string Device { get; set; } = "auto";
+    /// <summary>
+    /// A delivery that cannot be accepted (no free slot, silo unreachable, job grain error) is tried again this many
+    /// times, this far apart, before it faults (a fault fails the job, unless the cause was only a busy worker).
+    /// </summary>
+    public int AcceptRetries { get; set; } = 3;
+    public TimeSpan AcceptRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>Identifies this worker in job leases; unique per process.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 }

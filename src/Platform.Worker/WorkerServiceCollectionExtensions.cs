@@ -10,12 +10,14 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddTrainingWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
+        services.AddSingleton<WorkerDevice>();
         services.AddSingleton<BaseModelCache>();
         services.AddSingleton<SftJobEngine>();
         services.AddSingleton<TrainingRunner>();
         services.AddSingleton<TrainingSlots>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingSlots>());
         services.AddHostedService<JobRecovery>();
+        services.AddHostedService<WorkerAnnouncer>();
         return services;
     }
 

@@ -14,48 +14,71 @@ public static class TestRabbitMq
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Node? _node;
 
-    public sealed record Node(string Name, int Port, int EpmdPort, string Directory, Process Process)
+    public sealed class Node(string name, int port, int epmdPort, int distPort, string directory, Process process)
     {
+        public string Name { get; } = name;
+        public int Port { get; } = port;
+        public int EpmdPort { get; } = epmdPort;
+        public int DistPort { get; } = distPort;
+        public string Directory { get; } = directory;
+        public Process Process { get; internal set; } = process;
         public string Host => "127.0.0.1";
     }
 
+    /// <summary>The node this test process shares (one vhost per test class).</summary>
     public static async Task<Node> NodeAsync(CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_node is not null) return _node;
-            await EnsureInstalledAsync(cancellationToken);
-            var id = Guid.NewGuid().ToString("N")[..8];
-            var dir = Path.Combine(Path.GetTempPath(), "platform-test-rmq-" + id);
-            Directory.CreateDirectory(dir);
-            var port = LocalPostgresCluster.FreeLoopbackPort();
-            var name = $"t{id}@localhost";
-            // Each node gets its own Erlang port mapper, so test processes running side by side never share (or kill) one.
-            var epmdPort = LocalPostgresCluster.FreeLoopbackPort();
-            await File.WriteAllTextAsync(Path.Combine(dir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(dir, "enabled_plugins"), "[].\n", cancellationToken);
-            await Run("chown", ["-R", "rabbitmq:rabbitmq", dir], cancellationToken);
-
-            var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in (string[])["-u", "rabbitmq", "--", "env",
-                         $"RABBITMQ_NODENAME={name}", $"RABBITMQ_MNESIA_BASE={dir}/mnesia", $"RABBITMQ_LOG_BASE={dir}/log",
-                         $"RABBITMQ_CONFIG_FILE={dir}/rabbitmq", $"RABBITMQ_ENABLED_PLUGINS_FILE={dir}/enabled_plugins",
-                         $"RABBITMQ_DIST_PORT={LocalPostgresCluster.FreeLoopbackPort()}", $"RABBITMQ_PID_FILE={dir}/pid",
-                         $"ERL_EPMD_PORT={epmdPort}",
-                         "rabbitmq-server"])
-                psi.ArgumentList.Add(a);
-            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rabbitmq-server");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var node = new Node(name, port, epmdPort, dir, process);
-            await WaitForPortAsync(port, process, TimeSpan.FromSeconds(60), cancellationToken);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(node);
-            return _node = node;
-        }
+        try { return _node ??= await StartNodeAsync(cancellationToken); }
         finally { Gate.Release(); }
+    }
+
+    /// <summary>A node of the caller's own (a test that stops and restarts its broker must not take others' with it).</summary>
+    public static async Task<Node> StartNodeAsync(CancellationToken cancellationToken)
+    {
+        await EnsureInstalledAsync(cancellationToken);
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var dir = Path.Combine(Path.GetTempPath(), "platform-test-rmq-" + id);
+        Directory.CreateDirectory(dir);
+        var port = LocalPostgresCluster.FreeLoopbackPort();
+        await File.WriteAllTextAsync(Path.Combine(dir, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, "enabled_plugins"), "[].\n", cancellationToken);
+        await Run("chown", ["-R", "rabbitmq:rabbitmq", dir], cancellationToken);
+        // Each node gets its own Erlang port mapper, so test processes running side by side never share (or kill) one.
+        var node = new Node($"t{id}@localhost", port, LocalPostgresCluster.FreeLoopbackPort(), LocalPostgresCluster.FreeLoopbackPort(), dir, null!);
+        node = await LaunchAsync(node, cancellationToken);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(node);
+        return node;
+    }
+
+    /// <summary>Stops the node (as an operator would, `rabbitmqctl stop`) and starts it again on the same data and ports.</summary>
+    public static async Task RestartAsync(Node node, TimeSpan downtime, CancellationToken cancellationToken)
+    {
+        await CtlAsync(node, ["stop"], cancellationToken);
+        await node.Process.WaitForExitAsync(cancellationToken);
+        await Task.Delay(downtime, cancellationToken);
+        var restarted = await LaunchAsync(node, cancellationToken);
+        node.Process = restarted.Process;
+    }
+
+    private static async Task<Node> LaunchAsync(Node node, CancellationToken cancellationToken)
+    {
+        var dir = node.Directory;
+        var psi = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-u", "rabbitmq", "--", "env",
+                     $"RABBITMQ_NODENAME={node.Name}", $"RABBITMQ_MNESIA_BASE={dir}/mnesia", $"RABBITMQ_LOG_BASE={dir}/log",
+                     $"RABBITMQ_CONFIG_FILE={dir}/rabbitmq", $"RABBITMQ_ENABLED_PLUGINS_FILE={dir}/enabled_plugins",
+                     $"RABBITMQ_DIST_PORT={node.DistPort}", $"RABBITMQ_PID_FILE={dir}/pid", $"ERL_EPMD_PORT={node.EpmdPort}",
+                     "rabbitmq-server"])
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rabbitmq-server");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitForPortAsync(node.Port, process, TimeSpan.FromSeconds(60), cancellationToken);
+        node.Process = process;
+        return node;
     }
 
     /// <summary>A fresh virtual host on the node (guest may use it), so test classes sharing the node do not see each other's queues.</summary>

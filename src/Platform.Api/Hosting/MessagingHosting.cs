@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.Domain.Jobs;
 using Platform.Worker;
 
 namespace Platform.Api.Hosting;
@@ -28,6 +29,7 @@ internal static class MessagingHosting
         builder.Services.AddMassTransit(bus =>
         {
             if (worker) bus.AddTrainingWorkerConsumers();
+            bus.AddConsumer<TrainingRunFaultConsumer>();
             if (string.Equals(options.Transport, "rabbitmq", StringComparison.OrdinalIgnoreCase))
                 bus.UsingRabbitMq((context, cfg) =>
                 {
@@ -36,6 +38,13 @@ internal static class MessagingHosting
                         h.Username(options.Username);
                         h.Password(options.Password);
                         h.PublisherConfirmation = true;
+                    });
+                    // Fed only by RabbitMQ's dead-lettering of the training-run queue, never bound to the message's exchange.
+                    cfg.ReceiveEndpoint(DeadLetteredTrainingRunConsumer.Queue, e =>
+                    {
+                        e.ConfigureConsumeTopology = false;
+                        e.SetQuorumQueue();
+                        e.Consumer(() => new DeadLetteredTrainingRunConsumer(context.GetRequiredService<IGrainFactory>()));
                     });
                     cfg.ConfigureEndpoints(context);
                 });

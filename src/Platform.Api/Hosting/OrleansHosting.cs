@@ -17,7 +17,10 @@ internal static class OrleansHosting
             {
                 OrleansAdoNet.RegisterNpgsqlProvider();
                 silo.UseAdoNetClustering(o => { o.Invariant = OrleansAdoNet.Invariant; o.ConnectionString = connectionString; });
-                silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+                if (string.IsNullOrWhiteSpace(options.AdvertisedIPAddress))
+                    silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                else
+                    silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort);
             }
             else
             {

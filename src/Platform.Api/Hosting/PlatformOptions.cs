@@ -36,6 +36,11 @@ public sealed class ClusterHostingOptions
     public string ClusterId { get; set; } = "platform";
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The address other silos reach this one at (adonet clustering). Empty: this host's own address, found by
+    /// Orleans (a container's or pod's IP). Tests and single-machine clusters set 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
 }
 
 public sealed class AdminOptions

@@ -5,6 +5,7 @@ using Platform.Domain.Datasets;
 using Platform.Domain.Jobs;
 using Platform.Domain.Models;
 using Platform.Domain.Webhooks;
+using Platform.Domain.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Domain.Storage;
 using Platform.Training.Text;
@@ -27,6 +28,7 @@ internal static class PlatformServices
         builder.Services.Configure<AdminOptions>(config.GetSection(AdminOptions.Section));
         builder.Services.Configure<BaseModelCatalogOptions>(config.GetSection(BaseModelCatalogOptions.Section));
         builder.Services.Configure<SchedulerOptions>(config.GetSection(SchedulerOptions.Section));
+        builder.Services.Configure<WorkerDirectoryOptions>(config.GetSection(WorkerDirectoryOptions.Section));
         builder.Services.AddSingleton<BaseModelRegistry>();
         builder.Services.Configure<WebhookOptions>(config.GetSection(WebhookOptions.Section));
         builder.Services.TryAddKeyedSingleton(WebhookOptions.ClockKey, TimeProvider.System);

@@ -8,14 +8,16 @@ namespace Platform.Cli.Commands;
 internal sealed class ServeCommand : ICommand
 {
     public string Name => "serve";
-    public string Usage => "[--roles <api,worker>]";
+    public string Usage => "[--roles <api,worker>] [--device <auto|cpu|cuda:N>]";
     public string Summary => "serve as a cluster member (roles api and/or worker), settings from the environment";
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
         var roles = args.Get("roles");
+        var device = args.Get("device");
         args.RejectUnknown();
-        var app = PlatformApp.Create(roles is null ? [] : [$"--Roles={roles}"]);
+        string[] settings = [.. roles is null ? [] : new[] { $"--Roles={roles}" }, .. device is null ? [] : new[] { $"--Worker:Device={device}" }];
+        var app = PlatformApp.Create(settings);
         await app.StartAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
         await app.StopAsync(CancellationToken.None);

@@ -22,4 +22,8 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("RecordMetrics")] Task RecordMetrics(int attempt, IReadOnlyList<StepMetrics> metrics);
     [Alias("RecordCheckpoint")] Task RecordCheckpoint(int attempt, int step, string folder, StepMetrics? metrics);
     [Alias("Finish")] Task Finish(int attempt, RunOutcome outcome);
+    /// <summary>A worker shutting down gracefully saved a checkpoint and gives the job back to the queue at once.</summary>
+    [Alias("HandBack")] Task HandBack(int attempt, string workerId, string reason);
+    /// <summary>The attempt's start message could not be delivered to any worker (faulted or dead-lettered).</summary>
+    [Alias("DispatchFailed")] Task DispatchFailed(int attempt, string reason);
 }

@@ -27,6 +27,11 @@ public sealed partial class JobGrain
             return null;
         }
 
+        // Everything the assignment needs is resolved before the job is marked running: a job that cannot start
+        // (its base model withdrawn, say) throws here and stays unclaimed, so the delivery's fault can fail it.
+        var model = models.Require(job.Model);
+        var training = await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.TrainingFile);
+        var validation = job.ValidationFile is null ? null : await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.ValidationFile);
         var resume = await db.JobCheckpoints.AsNoTracking().Where(c => c.JobId == JobId).OrderByDescending(c => c.StepNumber).FirstOrDefaultAsync();
         Move(db, job, JobStatus.Running, resume is null
             ? $"Fine-tuning job started on {workerId}"
@@ -37,10 +42,8 @@ public sealed partial class JobGrain
         job.StartedAt ??= now;
         await db.SaveChangesAsync();
 
-        var training = await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.TrainingFile);
-        var validation = job.ValidationFile is null ? null : await db.Files.AsNoTracking().SingleAsync(f => f.Id == job.ValidationFile);
         return RunAssignment.Create(
-            job.TenantId, job.Id, attempt, models.Require(job.Model), JobSnapshot.From(job).Settings, job.Seed,
+            job.TenantId, job.Id, attempt, model, JobSnapshot.From(job).Settings, job.Seed,
             DatasetPath(training), validation is null ? null : DatasetPath(validation),
             store.Folder(JobPaths.Job(job.TenantId, job.Id)),
             resume is null ? null : store.Folder(resume.Path), resume?.StepNumber);
@@ -139,6 +142,39 @@ public sealed partial class JobGrain
         job.WorkerId = null;
         job.DispatchedAt = null;
         job.HeartbeatAt = null;
+        await db.SaveChangesAsync();
+        KickScheduler();
+    }
+
+    public async Task HandBack(int attempt, string workerId, string reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.WorkerId != workerId || job.Status != JobStatus.Running) return;
+        var resume = await db.JobCheckpoints.AsNoTracking().Where(c => c.JobId == JobId).MaxAsync(c => (int?)c.StepNumber);
+        Move(db, job, JobStatus.Queued, $"Worker {workerId} {reason}; the job goes back to the queue and resumes from " +
+            (resume is { } step ? $"step {step}" : "the start"));
+        job.QueuedAt = clock.GetUtcNow();
+        job.WorkerId = null;
+        job.DispatchedAt = null;
+        job.HeartbeatAt = null;
+        await db.SaveChangesAsync();
+        KickScheduler();
+    }
+
+    public async Task DispatchFailed(int attempt, string reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        // Only the attempt still waiting for a worker: one that started, or was superseded, is not this message's to fail.
+        if (job.Attempt != attempt || job.Status != JobStatus.Queued || job.DispatchedAt is null || job.WorkerId is not null) return;
+        var now = clock.GetUtcNow();
+        job.FinishedAt = now;
+        job.ErrorCode = "dispatch_failed";
+        job.ErrorMessage = $"The training run could not be started: {reason}";
+        job.StopRequested = null;
+        job.DispatchedAt = null;
+        Move(db, job, JobStatus.Failed, $"Fine-tuning job failed: {job.ErrorMessage}");
         await db.SaveChangesAsync();
         KickScheduler();
     }

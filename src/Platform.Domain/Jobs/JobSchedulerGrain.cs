@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data;
+using Platform.Domain.Workers;
 
 namespace Platform.Domain.Jobs;
 
@@ -36,7 +37,9 @@ public sealed class JobSchedulerGrain(
             .Where(j => j.Status == JobStatus.Running || (j.Status == JobStatus.Queued && j.DispatchedAt != null))
             .GroupBy(j => j.TenantId).Select(g => new { Tenant = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Tenant, x => x.Count);
-        var free = o.Capacity - inflight.Values.Sum();
+        // Never more runs out than live workers have slots (they announce them), nor than the operator's cap.
+        var slots = await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.Key).AvailableSlots();
+        var free = Math.Min(o.Capacity, slots) - inflight.Values.Sum();
         if (free <= 0) return;
 
         var waiting = await db.Jobs.AsNoTracking()

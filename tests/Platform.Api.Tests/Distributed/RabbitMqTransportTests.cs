@@ -11,9 +11,14 @@ public class RabbitMqServer : PlatformServer
 
     public string VirtualHost { get; private set; } = "/";
 
+    /// <summary>True for a fixture that stops its broker: it gets a node of its own instead of the shared one.</summary>
+    protected virtual bool OwnBroker => false;
+
     protected override async Task BeforeStartAsync()
     {
-        Broker = await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
+        Broker = OwnBroker
+            ? await TestRabbitMq.StartNodeAsync(TestContext.Current.CancellationToken)
+            : await TestRabbitMq.NodeAsync(TestContext.Current.CancellationToken);
         VirtualHost = await TestRabbitMq.NewVirtualHostAsync(Broker, TestContext.Current.CancellationToken);
     }
 
@@ -41,6 +46,9 @@ public sealed class RabbitMqTransportTests(RabbitMqServer server) : IClassFixtur
         await JobCalls.WaitForAsync(client, id, s => s == "running");
         var queue = await QueueAsync("start-training-run");
         Assert.Contains("quorum", queue);
+        // Redeliveries are capped and then dead-lettered to the queue whose consumer fails the job.
+        Assert.Contains("x-delivery-limit", queue);
+        Assert.Contains("start-training-run-dead-letter", queue);
         var (ready, unacked) = Counts(queue);
         Assert.Equal(0, ready);
         Assert.Equal(0, unacked); // acknowledged although the run goes on: the job grain holds the lease
@@ -56,7 +64,7 @@ public sealed class RabbitMqTransportTests(RabbitMqServer server) : IClassFixtur
     private async Task<string> QueueAsync(string name)
     {
         var output = await TestRabbitMq.CtlAsync(server.Broker,
-            ["-q", "list_queues", "-p", server.VirtualHost, "name", "type", "messages_ready", "messages_unacknowledged"],
+            ["-q", "list_queues", "-p", server.VirtualHost, "name", "type", "messages_ready", "messages_unacknowledged", "arguments"],
             TestContext.Current.CancellationToken);
         return output.Split('\n').FirstOrDefault(l => l.StartsWith(name + "\t", StringComparison.Ordinal)) ?? throw new InvalidOperationException(output);
     }

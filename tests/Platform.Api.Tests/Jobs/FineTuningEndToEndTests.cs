@@ -12,8 +12,11 @@ using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Jobs;
 
-/// <summary>What a customer does with OpenAI's fine-tuning API, through the official SDK, against the real server.</summary>
-public sealed class FineTuningEndToEndTests(PlatformServer server) : IClassFixture<PlatformServer>
+/// <summary>
+/// What a customer does with OpenAI's fine-tuning API, through the official SDK, against the real server: one process
+/// (the default), and a cluster of an API silo and two worker processes on RabbitMQ. The test body is the same.
+/// </summary>
+public abstract class FineTuningEndToEndTests(PlatformServer server)
 {
     [Fact]
     public async Task Upload_fine_tune_and_the_adapter_answers_the_self_cognition_prompts()
@@ -72,4 +75,14 @@ public sealed class FineTuningEndToEndTests(PlatformServer server) : IClassFixtu
         var answers = SelfCognition.Answer(folder, pairs.Select(p => p.Prompt));
         Assert.Equal(pairs.Select(p => p.Answer), answers);
     }
+}
+
+public sealed class OneProcessFineTuningEndToEndTests(PlatformServer server) : FineTuningEndToEndTests(server), IClassFixture<PlatformServer>;
+
+public sealed class ClusterFineTuningEndToEndTests(TwoWorkerClusterServer server) : FineTuningEndToEndTests(server), IClassFixture<TwoWorkerClusterServer>;
+
+/// <summary>`--roles api` here, two `--roles worker` processes, RabbitMQ, ADO.NET clustering.</summary>
+public sealed class TwoWorkerClusterServer : Platform.Api.Tests.Distributed.ClusterServer
+{
+    protected override int InitialWorkers => 2;
 }

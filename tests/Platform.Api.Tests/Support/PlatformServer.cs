@@ -46,7 +46,7 @@ public class PlatformServer : IAsyncLifetime
     /// <summary>Replaces services before the platform registers its own (it adds only what is missing).</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken);
         await BeforeStartAsync();
@@ -107,8 +107,12 @@ public class PlatformServer : IAsyncLifetime
         return new TenantWithKey(tenantId, key.GetProperty("id").GetString()!, key.GetProperty("key").GetString()!);
     }
 
+    /// <summary>Stops what the subclass started beside the service (e.g. worker processes) before the service stops.</summary>
+    protected virtual ValueTask BeforeDisposeAsync() => ValueTask.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
+        await BeforeDisposeAsync();
         await StopAsync();
         try { Directory.Delete(StorageRoot, recursive: true); } catch (DirectoryNotFoundException) { }
         GC.SuppressFinalize(this);

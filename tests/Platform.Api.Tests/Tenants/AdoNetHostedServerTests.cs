@@ -10,6 +10,7 @@ public sealed class AdoNetClusteredServer : PlatformServer
     {
         var s = base.Settings();
         s["Cluster:Clustering"] = "adonet";
+        s["Cluster:AdvertisedIPAddress"] = "127.0.0.1";
         return s;
     }
 }
