@@ -14,5 +14,6 @@ return await new CommandTable(
     new SftCommand(),
     new InferCommand(),
     new ExportCommand(),
+    new ParityCommand(),
     new BenchCommand(),
 ]).RunAsync(args);
