@@ -18,7 +18,8 @@ internal sealed class BenchCommand : ICommand
 
     public Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        if (args.Positionals is not ["train"]) throw new CliException("the one benchmark is `bench train`");
+        if (args.Positionals is ["memory"]) return MemoryBench.RunAsync(args, cancellationToken);
+        if (args.Positionals is not ["train"]) throw new CliException("benchmarks: `bench train`, `bench memory`");
         var config = args.Require("config");
         var options = new TrainBenchmarkOptions
         {
@@ -43,7 +44,7 @@ internal sealed class BenchCommand : ICommand
         return Task.FromResult(0);
     }
 
-    private static Qwen3Config LoadConfig(string path) =>
+    internal static Qwen3Config LoadConfig(string path) =>
         File.Exists(path) ? Qwen3Config.FromFile(path) : throw new CliException($"'{path}' is neither a preset ({string.Join(", ", Qwen3Presets.ByName.Keys)}) nor a file");
 
     private static string JsonLine(TrainBenchmarkOptions o, string config, TrainBenchmarkResult r) => JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -19,6 +19,8 @@ public sealed record TrainBenchmarkOptions
     public int Steps { get; init; } = 6;
     public int Warmup { get; init; } = 2;
     public ulong Seed { get; init; }
+    /// <summary>Measure the fp32 matmul peak first (for MFU); off for a memory measurement, whose peak it would raise.</summary>
+    public bool MeasureMatmulPeak { get; init; } = true;
 }
 
 public sealed record TrainBenchmarkResult(
@@ -35,7 +37,7 @@ public static class TrainBenchmark
     public static TrainBenchmarkResult Run(TrainBenchmarkOptions o, Action<int, SftStepResult>? onStep = null, CancellationToken cancellationToken = default)
     {
         var threads = TorchRuntime.EnsureInitialized();
-        var peaks = MatmulPeak.Measure([1024, 2048], cancellationToken);
+        var peaks = o.MeasureMatmulPeak ? MatmulPeak.Measure([1024, 2048], cancellationToken) : new Dictionary<int, double> { [0] = double.NaN };
         using var model = new Qwen3ForCausalLM(o.Config).InitializeWeights(o.Seed);
         if (o.Lora) LoraAdapter.Apply(model, new LoraConfig { Rank = o.LoraRank, Alpha = o.LoraAlpha }, o.Seed);
         else foreach (var parameter in model.parameters()) parameter.requires_grad = true;
