@@ -16,10 +16,12 @@ public sealed class LoraAdapter
     public const string WeightsFile = "adapter_model.safetensors";
     private const string PeftPrefix = "base_model.model.";
 
+    private readonly Qwen3ForCausalLM model;
     private readonly List<(ILinearContainer Parent, string Child, string Name, LoraLinear Layer)> layers;
 
-    private LoraAdapter(LoraConfig config, List<(ILinearContainer, string, string, LoraLinear)> layers)
+    private LoraAdapter(Qwen3ForCausalLM model, LoraConfig config, List<(ILinearContainer, string, string, LoraLinear)> layers)
     {
+        this.model = model;
         Config = config;
         this.layers = layers;
     }
@@ -35,16 +37,15 @@ public sealed class LoraAdapter
     /// </summary>
     public static LoraAdapter Apply(Qwen3ForCausalLM model, LoraConfig config, ulong seed = 0, ScalarType dtype = ScalarType.Float32)
     {
-        if (config.TargetModules.Contains("lm_head")) throw new NotSupportedException("LoRA on lm_head is not supported");
         foreach (var parameter in model.parameters()) parameter.requires_grad = false;
         using var generator = new Generator(seed);
         var wrapped = new List<(ILinearContainer, string, string, LoraLinear)>();
-        foreach (var (name, module) in model.named_modules().ToList())
+        foreach (var (name, module) in model.named_modules().Prepend(("", model)).ToList()) // TorchSharp leaves out the root
         {
             if (module is not ILinearContainer container) continue;
             foreach (var (child, linear) in module.named_children().Where(c => c.module is Linear).ToList())
             {
-                var fullName = $"{name}.{child}";
+                var fullName = name.Length == 0 ? child : $"{name}.{child}"; // the root holds lm_head
                 if (!config.Targets(fullName)) continue;
                 var layer = new LoraLinear((Linear)linear, config, generator, dtype);
                 container.ReplaceLinear(child, layer);
@@ -53,7 +54,7 @@ public sealed class LoraAdapter
         }
         if (wrapped.Count == 0)
             throw new ArgumentException($"no linear matches target_modules [{string.Join(", ", config.TargetModules)}]", nameof(config));
-        return new LoraAdapter(config, wrapped);
+        return new LoraAdapter(model, config, wrapped);
     }
 
     public IEnumerable<Parameter> TrainableParameters() => layers.SelectMany(l => new[] { l.Layer.A, l.Layer.B });
@@ -88,13 +89,23 @@ public sealed class LoraAdapter
         return adapter;
     }
 
-    public void Merge() => layers.ForEach(l => l.Layer.Merge());
+    /// <summary>Merges in place (see <see cref="MergeAndUnload"/> on tied embeddings).</summary>
+    public void Merge()
+    {
+        if (layers.Any(l => l.Name == "lm_head")) model.UntieWeights();
+        layers.ForEach(l => l.Layer.Merge());
+    }
 
     public void Unmerge() => layers.ForEach(l => l.Layer.Unmerge());
 
-    /// <summary>Merges and puts the base linears back, so the model has plain HF keys again (for export).</summary>
+    /// <summary>
+    /// Merges and puts the base linears back, so the model has plain HF keys again (for export). A LoRA on the head of a
+    /// model with tied embeddings unties them first: merged into the shared matrix it would also change the input
+    /// embeddings (and a tied export would drop the trained head).
+    /// </summary>
     public void MergeAndUnload()
     {
+        if (layers.Any(l => l.Name == "lm_head")) model.UntieWeights();
         foreach (var (parent, child, _, layer) in layers)
         {
             layer.Merge();

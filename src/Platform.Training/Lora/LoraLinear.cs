@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Platform.Training.Qwen3;
 using static TorchSharp.torch;
 
 namespace Platform.Training.Lora;
@@ -9,7 +10,7 @@ namespace Platform.Training.Lora;
 /// Keys: base_layer.weight, lora_A.weight (r, in), lora_B.weight (out, r); PEFT saves the last two under
 /// "base_model.model.&lt;module&gt;.lora_A.weight".
 /// </summary>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IWrapsLinear
 {
     private readonly Linear base_layer;
     private readonly Linear lora_A;

@@ -9,3 +9,9 @@ public interface ILinearContainer
 {
     void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement);
 }
+
+/// <summary>A wrapper around a linear (LoRA), so the model can still reach the wrapped layer's weight (weight tying).</summary>
+public interface IWrapsLinear
+{
+    TorchSharp.Modules.Linear BaseLayer { get; }
+}

@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 
 namespace Platform.Training.Qwen3;
 
-public sealed class Qwen3ForCausalLM : nn.Module<Tensor, Tensor>
+public sealed class Qwen3ForCausalLM : nn.Module<Tensor, Tensor>, ILinearContainer
 {
     private readonly Qwen3Model model;
-    private readonly Linear lm_head;
+    private nn.Module<Tensor, Tensor> lm_head; // a Linear, or LoRA around it
 
     public Qwen3ForCausalLM(Qwen3Config config, Qwen3Parameters? parameters = null) : base(nameof(Qwen3ForCausalLM))
     {
@@ -23,15 +23,37 @@ public sealed class Qwen3ForCausalLM : nn.Module<Tensor, Tensor>
         TieWeights();
     }
 
-    public Qwen3Config Config { get; }
+    public Qwen3Config Config { get; private set; }
     public Qwen3Parameters Parameters { get; }
     public Qwen3Model Model => model;
-    public Linear LmHead => lm_head;
+    public nn.Module<Tensor, Tensor> LmHead => lm_head;
+
+    /// <summary>The head's own linear (under a LoRA wrapper, its base layer).</summary>
+    public Linear LmHeadLinear => lm_head as Linear ?? ((IWrapsLinear)lm_head).BaseLayer;
 
     /// <summary>With tie_word_embeddings, lm_head.weight is the embedding matrix itself (one tensor, two keys).</summary>
     public void TieWeights()
     {
-        if (Config.TieWordEmbeddings) lm_head.weight = model.EmbedTokens.Weight;
+        if (Config.TieWordEmbeddings) LmHeadLinear.weight = model.EmbedTokens.Weight;
+    }
+
+    /// <summary>
+    /// Gives the head its own copy of the embedding matrix and records the model as untied, so a change to the head
+    /// (merging a LoRA trained on it) leaves the input embeddings alone and is saved under lm_head.weight.
+    /// </summary>
+    public void UntieWeights()
+    {
+        if (!Config.TieWordEmbeddings) return;
+        model.EmbedTokens.TakeOwnCopy();
+        Config = Config with { TieWordEmbeddings = false };
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        if (name != nameof(lm_head)) throw new ArgumentException($"no linear '{name}' here", nameof(name));
+        lm_head = replacement;
+        register_module(name, null!);
+        register_module(name, replacement);
     }
 
     /// <summary>HF's _init_weights: linear and embedding weights ~ N(0, initializer_range), norms 1, biases 0.</summary>

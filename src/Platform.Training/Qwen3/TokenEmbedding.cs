@@ -11,7 +11,7 @@ namespace Platform.Training.Qwen3;
 /// </summary>
 public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight; // (V, H)
+    private Parameter weight; // (V, H)
 
     public TokenEmbedding(Parameter weight) : base(nameof(TokenEmbedding))
     {
@@ -20,6 +20,16 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
     }
 
     public Parameter Weight => weight;
+
+    /// <summary>
+    /// Swaps in a copy of the matrix, leaving the current one to whoever else holds it (a tied head). TorchSharp's
+    /// Linear disposes a weight it is given a replacement for, so untying must move the embedding, not the head.
+    /// </summary>
+    public void TakeOwnCopy()
+    {
+        using (no_grad()) weight = new Parameter(weight.detach().clone(), weight.requires_grad);
+        ConditionallyRegisterParameter(nameof(weight), weight);
+    }
 
     /// <summary>(B, T) int64 → (B, T, H).</summary>
     public override Tensor forward(Tensor input_ids)

@@ -37,7 +37,7 @@ public sealed class HfModelFolderTests : IDisposable
         Assert.Equal(model.CheckpointStateDict().Keys.Order(), weightMap.Select(kv => kv.Key).Order());
         Assert.DoesNotContain("lm_head.weight", weightMap.Select(kv => kv.Key));
         Assert.Equal(model.CheckpointStateDict().Values.Sum(t => t.NumberOfElements * 4), index["metadata"]!["total_size"]!.GetValue<long>());
-        Assert.Equal(loaded.Model.EmbedTokens.Weight.Handle, loaded.LmHead.weight.Handle);
+        Assert.Equal(loaded.Model.EmbedTokens.Weight.Handle, loaded.LmHeadLinear.weight.Handle);
         AssertSameLogits(model, loaded, 0);
     }
 

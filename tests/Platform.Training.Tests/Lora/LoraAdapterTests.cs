@@ -148,6 +148,39 @@ public sealed class LoraAdapterTests : IDisposable
         Assert.All(model.parameters().Where(p => !p.requires_grad), p => Assert.Null(p.grad));
     }
 
+    [Fact]
+    public void Merging_a_head_lora_into_tied_embeddings_keeps_the_trained_head_and_the_input_embeddings()
+    {
+        using var model = TestModels.Create(TestModels.SmallTied).WithRandomNorms();
+        using var embeddings = model.Model.EmbedTokens.Weight.detach().clone();
+        var adapter = LoraAdapter.Apply(model, new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "lm_head"] }, seed: 3);
+        Assert.Contains("lm_head", adapter.Layers.Keys);
+        foreach (var layer in adapter.Layers.Values) RandomizeB(layer, 5);
+        using var unmerged = Logits(model);
+        adapter.Save(folder.FullName);
+
+        adapter.MergeAndUnload();
+        using var merged = Logits(model);
+        Qwen3ForwardTests.AssertClose(unmerged, merged, 1e-4);
+        Assert.True(model.Model.EmbedTokens.Weight.eq(embeddings).all().item<bool>(),
+            "the input embeddings must not take the head's update");
+        Assert.False(model.Config.TieWordEmbeddings);
+
+        // Exported, the head is its own tensor and the config says untied: loading the folder gives the same logits.
+        var export = Path.Combine(folder.FullName, "merged");
+        HfModelFolder.Save(model, export, cancellationToken: TestContext.Current.CancellationToken);
+        using var reloaded = HfModelFolder.Load(export, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.False(reloaded.Config.TieWordEmbeddings);
+        using var fromExport = Logits(reloaded);
+        Qwen3ForwardTests.AssertClose(unmerged, fromExport, 1e-4);
+
+        // And the adapter folder itself, applied to a fresh tied base, gives the unmerged logits too (PEFT keys for lm_head).
+        using var fresh = TestModels.Create(TestModels.SmallTied).WithRandomNorms();
+        LoraAdapter.Load(fresh, folder.FullName, cancellationToken: TestContext.Current.CancellationToken);
+        using var viaFolder = Logits(fresh);
+        Qwen3ForwardTests.AssertClose(unmerged, viaFolder, 1e-5);
+    }
+
     private static Tensor Logits(Qwen3ForCausalLM model)
     {
         model.eval();

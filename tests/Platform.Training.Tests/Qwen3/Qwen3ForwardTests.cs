@@ -83,7 +83,7 @@ public sealed class Qwen3ForwardTests
 
         Assert.All(wa.Keys, key => Assert.True(wa[key].equal(wb[key]).all().item<bool>(), key));
         Assert.False(wa["model.layers.0.mlp.up_proj.weight"].equal(wc["model.layers.0.mlp.up_proj.weight"]).all().item<bool>());
-        Assert.Equal(wa["model.embed_tokens.weight"].Handle, a.LmHead.weight.Handle);
+        Assert.Equal(wa["model.embed_tokens.weight"].Handle, a.LmHeadLinear.weight.Handle);
         Assert.Equal(0.2, wa["model.layers.1.self_attn.o_proj.weight"].std().item<float>(), 1);
         Assert.DoesNotContain("lm_head.weight", a.CheckpointStateDict().Keys);
     }
