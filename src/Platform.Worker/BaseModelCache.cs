@@ -1,4 +1,5 @@
 using Platform.Training.Checkpoints;
+using Platform.Training.Provenance;
 using Platform.Training.Qwen3;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace Platform.Worker;
 public sealed class BaseModelCache(WorkerDevice device) : IDisposable
 {
     private readonly Lock _gate = new();
-    private (string Key, Dictionary<string, Tensor> Weights)? _cached;
+    private (string Key, Dictionary<string, Tensor> Weights, string Sha256)? _cached;
 
     public Qwen3ForCausalLM Create(string presetOrFolder, ScalarType dtype, CancellationToken cancellationToken)
     {
@@ -23,7 +24,8 @@ public sealed class BaseModelCache(WorkerDevice device) : IDisposable
             {
                 Release();
                 using var loaded = BaseModelLoader.Load(presetOrFolder, dtype, cancellationToken);
-                _cached = (key, loaded.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone()));
+                _cached = (key, loaded.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone()),
+                    ContentHashes.StateDict(loaded, cancellationToken));
             }
             var config = BaseModelLoader.IsPreset(presetOrFolder)
                 ? Qwen3Presets.Get(presetOrFolder)
@@ -35,6 +37,14 @@ public sealed class BaseModelCache(WorkerDevice device) : IDisposable
             model.eval();
             return model;
         }
+    }
+
+    /// <summary>SHA-256 of the base weights' values (see <see cref="ContentHashes.StateDict"/>), computed once per load.</summary>
+    public string WeightsSha256(string presetOrFolder, ScalarType dtype)
+    {
+        lock (_gate)
+            return _cached?.Key == $"{presetOrFolder}|{dtype}" ? _cached.Value.Sha256
+                : throw new InvalidOperationException($"{presetOrFolder} is not the cached base; create a model from it first");
     }
 
     private void Release()

@@ -16,7 +16,7 @@ namespace Platform.Worker;
 /// also a usable model), validation loss at checkpoints, the final adapter in the job's folder.
 /// Stops only at step boundaries; on a pause (or shutdown) it saves a checkpoint first.
 /// </summary>
-public sealed partial class SftJobEngine(BaseModelCache baseModels, ILogger<SftJobEngine> logger)
+public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice device, ILogger<SftJobEngine> logger)
 {
     public SftJobResult Run(RunAssignment run, SftJobHooks hooks, CancellationToken cancellationToken)
     {
@@ -28,6 +28,8 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, ILogger<SftJ
         var tokensPerExample = examples.Average(e => (double)e.InputIds.Length);
 
         using var model = baseModels.Create(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype), cancellationToken);
+        var environment = RunEnvironment.Capture(device, baseModels.WeightsSha256(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype)),
+            run.BasePath is null ? null : Path.Combine(run.BasePath, "tokenizer.json"));
         var adapter = s.TrainType == "lora"
             ? LoraAdapter.Apply(model, new LoraConfig
             {
@@ -51,6 +53,7 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, ILogger<SftJ
             var folder = Path.Combine(run.JobFolder, "checkpoints", $"step-{trainer.Step:D6}");
             SftCheckpoint.Save(trainer, folder);
             SaveModel(model, adapter, folder);
+            environment.WriteTo(folder);
             hooks.OnCheckpoint(trainer.Step, folder, last);
         }
 
@@ -76,6 +79,7 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, ILogger<SftJ
 
         var adapterFolder = Path.Combine(run.JobFolder, "adapter");
         SaveModel(model, adapter, adapterFolder);
+        environment.WriteTo(adapterFolder);
         LogDone(logger, run.JobId, trainer.Step, last?.TrainLoss ?? double.NaN);
         return new SftJobResult(adapterFolder, (long)(trainer.ExamplesConsumed * tokensPerExample), last);
     }

@@ -25,6 +25,7 @@ public static class FineTuningJobsApi
             Control(jobId, http, grains, (g, t) => g.Resume(t)));
         jobs.MapGet("/{jobId}/events", Events);
         jobs.MapGet("/{jobId}/checkpoints", Checkpoints);
+        jobs.MapGet("/{jobId}/checkpoints/{checkpointId}/manifest", CheckpointManifests.Get);
         return jobs;
     }
 

@@ -9,7 +9,7 @@ namespace Platform.Training.Text;
 /// </summary>
 public sealed partial class Qwen3Tokenizer
 {
-    private const string EmbeddedTokenizerJson = "Platform.Training.Text.Data.tokenizer.json.gz";
+    internal const string EmbeddedTokenizerJson = "Platform.Training.Text.Data.tokenizer.json.gz";
     private static readonly Lazy<Qwen3Tokenizer> Embedded = new(LoadEmbedded);
 
     private readonly BytePairEncoding _bpe;
