@@ -61,6 +61,9 @@ public sealed partial class InferenceEngine : IDisposable
     public Qwen3Tokenizer Tokenizer => tokenizer;
     public EngineStats Stats { get; private set; }
 
+    /// <summary>How adapter deltas are computed; may change between steps (both kernels give the same result).</summary>
+    public LoraKernel LoraKernel { get => lora.Kernel; set => lora.Kernel = value; }
+
     /// <summary>
     /// Queues a sequence; its chunks arrive on the returned reader, which completes after the chunk with a finish reason
     /// (or with the error, or as cancelled). Cancelling <paramref name="cancellationToken"/> frees its slot at the next step.
