@@ -22,11 +22,13 @@ public sealed class InferenceOptions
     /// <summary>Largest LoRA rank the adapter table holds (its rows are padded to it).</summary>
     public int MaxLoraRank { get; set; } = 64;
     /// <summary>How rows with different adapters get their deltas: grouped per adapter (SGMV-like) or gathered per row (BGMV-like).</summary>
-    public LoraKernel LoraKernel { get; set; } = LoraKernel.Grouped;
+    public LoraKernel LoraKernel { get; set; } = LoraKernel.Auto;
 }
 
 public enum LoraKernel
 {
+    /// <summary>Grouped up to <see cref="LoraBatch.GroupedUpTo"/> distinct adapters in a forward, gathered beyond (docs/benchmarks.md).</summary>
+    Auto,
     /// <summary>Rows sorted by adapter, one pair of matmuls per adapter present (Punica's SGMV idea).</summary>
     Grouped,
     /// <summary>Each row's A and B gathered from the padded table, one batched matmul pair for the whole batch (BGMV).</summary>

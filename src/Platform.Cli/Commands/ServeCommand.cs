@@ -8,7 +8,7 @@ namespace Platform.Cli.Commands;
 internal sealed class ServeCommand : ICommand
 {
     public string Name => "serve";
-    public string Usage => "[--roles <api,worker>]";
+    public string Usage => "[--roles <api,worker,inference>]";
     public string Summary => "serve as a cluster member (roles api and/or worker), settings from the environment";
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)

@@ -11,7 +11,11 @@ internal sealed class LoraBatch : IDisposable
 {
     private readonly List<(int Slot, Tensor Rows, bool AllRows)> groups = [];
 
+    /// <summary>Where grouped stops paying: each group costs a handful of small ops per linear (bench serve: grouped won at 8, gathered at 32).</summary>
+    public const int GroupedUpTo = 8;
+
     public LoraKernel Kernel { get; set; }
+    public bool Gathered => Kernel == LoraKernel.Gathered || (Kernel == LoraKernel.Auto && groups.Count > GroupedUpTo);
     /// <summary>(B) int64 slot per row, for the gathered kernel.</summary>
     public Tensor? SlotPerRow { get; private set; }
     public IReadOnlyList<(int Slot, Tensor Rows, bool AllRows)> Groups => groups;

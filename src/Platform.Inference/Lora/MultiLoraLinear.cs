@@ -62,7 +62,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = base_layer.call(x);
         if (!batch.Active) return y.MoveToOuterDisposeScope();
-        if (batch.Kernel == LoraKernel.Gathered) y = y + Gathered(x).to(y.dtype);
+        if (batch.Gathered) y = y + Gathered(x).to(y.dtype);
         else Grouped(x, y);
         return y.MoveToOuterDisposeScope();
     }
