@@ -21,7 +21,8 @@ internal static class InferenceHosting
         services.TryAddSingleton<IOutputFilter>(sp => sp.GetRequiredService<IOptions<ServingOptions>>().Value.BlockedPhrases is { Count: > 0 } phrases
             ? new BlockedPhrasesFilter(phrases)
             : new NoOutputFilter());
-        services.TryAddSingleton<IInferenceRouter, LocalInferenceRouter>();
+        if (roles.Inference) services.TryAddSingleton<IInferenceRouter, LocalInferenceRouter>();
+        else services.TryAddSingleton<IInferenceRouter, NoInferenceRouter>();
         services.AddSingleton<CompletionServices>();
         return builder;
     }

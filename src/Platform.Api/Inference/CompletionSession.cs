@@ -50,7 +50,9 @@ public sealed class CompletionSession
         var model = await services.Models.FindAsync(p.Model, tenant, cancellationToken);
         if (model is null)
             return (null, ApiError.Result(404, $"The model '{p.Model}' does not exist or you do not have access to it.", "invalid_request_error", "model_not_found", "model"));
-        var target = await services.Router.RouteAsync(model, cancellationToken);
+        IInferenceTarget target;
+        try { target = await services.Router.RouteAsync(model, cancellationToken); }
+        catch (InferenceUnavailableException e) { return (null, ApiError.Result(503, e.Message, "server_error", "inference_unavailable", "model")); }
         var prompt = encode(target.Tokenizer);
         var stopTokens = new HashSet<int> { target.Tokenizer.ImEnd, target.Tokenizer.EndOfText };
         var maxTokens = p.MaxTokens ?? Math.Max(1, Math.Min(services.Options.Value.DefaultMaxTokens, target.MaxContext - prompt.Length));

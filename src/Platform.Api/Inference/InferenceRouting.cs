@@ -30,3 +30,12 @@ public sealed class LocalInferenceRouter(InferencePool pool) : IInferenceRouter
         public ChannelReader<GenerationChunk> Submit(InferenceRequest request, CancellationToken cancellationToken) => engine.Submit(request, cancellationToken);
     }
 }
+
+/// <summary>An API-only process with no inference silo to send to: completions answer 503 with a clear error.</summary>
+public sealed class NoInferenceRouter : IInferenceRouter
+{
+    public Task<IInferenceTarget> RouteAsync(ServedModel model, CancellationToken cancellationToken) =>
+        throw new InferenceUnavailableException($"No inference process holds base model '{model.BaseModelId}' (this process runs without the inference role).");
+}
+
+public sealed class InferenceUnavailableException(string message) : Exception(message);

@@ -102,7 +102,7 @@ public sealed class ChatCompletionsTests(PlatformServer server) : IClassFixture<
         var stream = await response.Content.ReadAsStreamAsync(Ct);
         var buffer = new byte[256];
         Assert.True(await stream.ReadAsync(buffer, Ct) > 0);
-        Assert.Equal(1, engine.Stats.Running);
+        await WaitUntilAsync(() => engine.Stats.Running == 1, "the sequence to run");
 
         response.Dispose();
 
