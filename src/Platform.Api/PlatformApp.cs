@@ -5,7 +5,7 @@ using Platform.Api.Hosting;
 
 namespace Platform.Api;
 
-/// <summary>The service: an Orleans silo with the roles configured (REST API and training worker by default, in one process).</summary>
+/// <summary>The service: an Orleans silo with the roles configured (REST API, training worker and inference by default, in one process).</summary>
 public static class PlatformApp
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -36,6 +36,8 @@ public static class PlatformApp
         v1.MapFilesApi();
         v1.MapFineTuningJobsApi();
         v1.MapModelsApi();
+        v1.MapChatCompletionsApi();
+        v1.MapCompletionsApi();
         v1.MapWebhooksApi();
         return app;
     }

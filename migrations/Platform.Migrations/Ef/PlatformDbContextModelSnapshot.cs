@@ -285,6 +285,48 @@ namespace Platform.Migrations.Ef
                     b.ToTable("fine_tuning_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Data.Entities.InferenceUsage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CompletionTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("completion_tokens");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("model");
+
+                    b.Property<int>("PromptTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inference_usage");
+
+                    b.HasIndex("TenantId", "Model", "CreatedAt")
+                        .HasDatabaseName("ix_inference_usage_tenant_id_model_created_at");
+
+                    b.ToTable("inference_usage", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Data.Entities.JobCheckpoint", b =>
                 {
                     b.Property<string>("Id")
@@ -776,6 +818,16 @@ namespace Platform.Migrations.Ef
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fine_tuning_jobs_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.InferenceUsage", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inference_usage_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Entities.JobCheckpoint", b =>

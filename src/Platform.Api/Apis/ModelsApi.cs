@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Microsoft.EntityFrameworkCore;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.Inference;
 using Platform.Data;
 using Platform.Domain.Models;
 using Platform.Domain.Storage;
@@ -64,6 +65,7 @@ public static class ModelsApi
         if (registry.Find(modelId) is not null)
             return ApiError.Result(403, $"Base model '{modelId}' cannot be deleted.", "permission_error", "model_not_deletable", "model");
         await grains.GetGrain<ITenantGrain>(TenantCaller.From(http).TenantId).DeleteModel(modelId);
+        http.RequestServices.GetService<InferencePool>()?.Unload(modelId);
         return Results.Ok(new ModelDeleted(modelId, true));
     }
 

@@ -2,15 +2,19 @@ namespace Platform.Api.Hosting;
 
 /// <summary>
 /// What this process does in the cluster (configuration key <c>Roles</c>, e.g. "api,worker"): every process is a silo;
-/// "api" serves HTTP and delivers webhooks, "worker" consumes training runs. One process does both by default.
+/// "api" serves HTTP and delivers webhooks, "worker" consumes training runs, "inference" holds base models and adapters
+/// and runs completions. One process does all three by default.
 /// </summary>
-public sealed record PlatformRoles(bool Api, bool Worker)
+public sealed record PlatformRoles(bool Api, bool Worker, bool Inference)
 {
+    private static readonly string[] Known = ["api", "worker", "inference"];
+
     public static PlatformRoles From(IConfiguration configuration)
     {
-        var roles = (configuration["Roles"] ?? "api,worker").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var unknown = roles.Except(["api", "worker"], StringComparer.OrdinalIgnoreCase).ToList();
-        if (unknown.Count > 0) throw new InvalidOperationException($"unknown role(s) {string.Join(", ", unknown)}; known: api, worker");
-        return new PlatformRoles(roles.Contains("api", StringComparer.OrdinalIgnoreCase), roles.Contains("worker", StringComparer.OrdinalIgnoreCase));
+        var roles = (configuration["Roles"] ?? "api,worker,inference").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = roles.Except(Known, StringComparer.OrdinalIgnoreCase).ToList();
+        if (unknown.Count > 0) throw new InvalidOperationException($"unknown role(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Known)}");
+        bool Has(string role) => roles.Contains(role, StringComparer.OrdinalIgnoreCase);
+        return new PlatformRoles(Has("api"), Has("worker"), Has("inference"));
     }
 }

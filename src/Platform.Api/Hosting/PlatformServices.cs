@@ -57,6 +57,7 @@ internal static class PlatformServices
         builder.Services.AddOpenApi();
         builder.AddPlatformSilo(connectionString);
         builder.AddPlatformMessaging(roles.Worker);
+        builder.AddPlatformInference(roles);
         builder.Services.AddHostedService<SchedulerKeeper>();
         var clustering = config.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>()?.Clustering ?? "localhost";
         builder.Services.Configure<RecoveryOptions>(o => o.SoleWorker = clustering.Equals("localhost", StringComparison.OrdinalIgnoreCase));

@@ -5,7 +5,7 @@ using Platform.Training.Qwen3;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>bench train</c>: SFT step throughput on random batches (the project's side of /work/shared/peers/compare-train.sh);
+/// <c>bench train</c> (<c>bench serve</c>: <see cref="ServeBench"/>): SFT step throughput on random batches (the project's side of /work/shared/peers/compare-train.sh);
 /// FLOPs as docs/benchmarks.md counts them, MFU against an fp32 matmul peak measured in the same run.
 /// </summary>
 internal sealed class BenchCommand : ICommand
@@ -13,13 +13,14 @@ internal sealed class BenchCommand : ICommand
     public string Name => "bench";
     public string Usage =>
         "train --config <config.json|preset> [--mode <lora|full>] [--batch <4>] [--seq <256>] [--prompt-fraction <0.5>] " +
-        "[--lora-r <16>] [--lora-alpha <32>] [--steps <6>] [--warmup <2>] [--seed <0>] [--json]";
-    public string Summary => "measure SFT training speed (tokens/s, achieved GFLOP/s, MFU, peak RSS)";
+        "[--lora-r <16>] [--lora-alpha <32>] [--steps <6>] [--warmup <2>] [--seed <0>] [--json]  |  " + ServeBench.Usage;
+    public string Summary => "measure SFT training speed (bench train) or multi-LoRA serving (bench serve)";
 
     public Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
         if (args.Positionals is ["memory"]) return MemoryBench.RunAsync(args, cancellationToken);
-        if (args.Positionals is not ["train"]) throw new CliException("benchmarks: `bench train`, `bench memory`");
+        if (args.Positionals is ["serve"]) return Task.FromResult(ServeBench.Run(args, cancellationToken));
+        if (args.Positionals is not ["train"]) throw new CliException("benchmarks: `bench train`, `bench memory`, `bench serve`");
         var config = args.Require("config");
         var options = new TrainBenchmarkOptions
         {

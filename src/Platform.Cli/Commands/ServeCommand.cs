@@ -8,8 +8,8 @@ namespace Platform.Cli.Commands;
 internal sealed class ServeCommand : ICommand
 {
     public string Name => "serve";
-    public string Usage => "[--roles <api,worker>] [--device <auto|cpu|cuda:N>]";
-    public string Summary => "serve as a cluster member (roles api and/or worker), settings from the environment";
+    public string Usage => "[--roles <api,worker,inference>] [--device <auto|cpu|cuda:N>]";
+    public string Summary => "serve as a cluster member (roles api, worker and/or inference), settings from the environment";
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Platform.Training.Qwen3;
 /// Keys and values of every layer for the positions seen so far (HF's DynamicCache): (B, Hkv, S, D) per layer,
 /// after k_norm and RoPE. The tensors live outside any dispose scope until the cache is disposed.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IKvCache, IDisposable
 {
     private readonly Tensor?[] keys;
     private readonly Tensor?[] values;

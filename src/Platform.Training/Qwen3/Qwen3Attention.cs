@@ -41,7 +41,7 @@ public sealed class Qwen3Attention : nn.Module, ILinearContainer
     /// <param name="hidden_states">(B, T, H)</param>
     /// <param name="cos">(B, T, D) from <see cref="Qwen3RotaryEmbedding"/>; likewise <paramref name="sin"/>.</param>
     /// <param name="mask">(B or 1, 1, T, S) boolean, or null for plain causal attention (or one query over all keys).</param>
-    public Tensor forward(Tensor hidden_states, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    public Tensor forward(Tensor hidden_states, Tensor cos, Tensor sin, Tensor? mask, IKvCache? cache)
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (hidden_states.shape[0], hidden_states.shape[1]);

@@ -22,7 +22,7 @@ public sealed class Qwen3DecoderLayer : nn.Module
     }
 
     /// <summary>(B, T, H) → (B, T, H).</summary>
-    public Tensor forward(Tensor hidden_states, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    public Tensor forward(Tensor hidden_states, Tensor cos, Tensor sin, Tensor? mask, IKvCache? cache)
     {
         using var scope = NewDisposeScope();
         var attended = hidden_states + self_attn.forward(input_layernorm.call(hidden_states), cos, sin, mask, cache);

@@ -74,7 +74,7 @@ public sealed class Qwen3ForCausalLM : nn.Module<Tensor, Tensor>, ILinearContain
     public override Tensor forward(Tensor input_ids) => forward(input_ids, null, null, null);
 
     /// <summary>Logits (B, T, V); with <paramref name="lastPositionOnly"/> (B, 1, V), as HF's logits_to_keep=1.</summary>
-    public Tensor forward(Tensor input_ids, Tensor? attention_mask, Tensor? position_ids, KvCache? cache, bool lastPositionOnly = false)
+    public Tensor forward(Tensor input_ids, Tensor? attention_mask, Tensor? position_ids, IKvCache? cache, bool lastPositionOnly = false)
     {
         using var scope = NewDisposeScope();
         var hidden = model.forward(input_ids, attention_mask, position_ids, cache);                // (B, T, H)

@@ -26,17 +26,18 @@ public sealed class Qwen3Model : nn.Module
     public IList<Qwen3DecoderLayer> Layers => layers;
 
     /// <param name="input_ids">(B, T) int64.</param>
-    /// <param name="attention_mask">(B, S) with 1 for real tokens and 0 for padding, S = cached + T; null = no padding.</param>
+    /// <param name="attention_mask">(B, S) with 1 for real tokens and 0 for padding, S = cached + T; null = no padding.
+    /// Or a ready (B, 1, T, S) boolean mask (true = may attend), used as is (rows whose caches differ in length).</param>
     /// <param name="position_ids">(B, T) int64; null = cached, cached + 1, … as HF.</param>
     /// <returns>(B, T, H)</returns>
-    public Tensor forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? position_ids = null, KvCache? cache = null)
+    public Tensor forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? position_ids = null, IKvCache? cache = null)
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (input_ids.shape[0], input_ids.shape[1]);
         var past = cache?.Length ?? 0;
         var hidden = embed_tokens.call(input_ids);                                                       // (B, T, H)
         position_ids ??= arange(past, past + length, ScalarType.Int64, input_ids.device).expand(batch, length); // (B, T)
-        var mask = AttentionMask.Build(attention_mask, length, past, input_ids.device);
+        var mask = attention_mask?.dim() == 4 ? attention_mask : AttentionMask.Build(attention_mask, length, past, input_ids.device);
         var (cos, sin) = rotary_emb.forward(position_ids, hidden.dtype);                                 // (B, T, D)
         foreach (var layer in layers)
             hidden = layer.forward(hidden, cos, sin, mask, cache);

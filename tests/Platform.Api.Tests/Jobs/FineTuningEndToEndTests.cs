@@ -3,7 +3,9 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text;
 using OpenAI;
+using OpenAI.Chat;
 using OpenAI.Files;
 using OpenAI.FineTuning;
 using Platform.Api.Tests.Support;
@@ -74,6 +76,20 @@ public abstract class FineTuningEndToEndTests(PlatformServer server)
         var pairs = SelfCognition.Pairs();
         var answers = SelfCognition.Answer(folder, pairs.Select(p => p.Prompt));
         Assert.Equal(pairs.Select(p => p.Answer), answers);
+
+        // Published: the same model answers through the shared inference pool, via the SDK's chat client, plain and streaming.
+        var chat = new ChatClient(modelName, new ApiKeyCredential(t.Key), new OpenAIClientOptions { Endpoint = endpoint });
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 40 };
+        foreach (var (prompt, answer) in pairs.Take(3))
+        {
+            ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage(prompt)], options, ct);
+            Assert.Equal(answer, completion.Content[0].Text.Trim());
+            Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+            var streamed = new StringBuilder();
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage(prompt)], options, ct))
+                foreach (var part in update.ContentUpdate) streamed.Append(part.Text);
+            Assert.Equal(answer, streamed.ToString().Trim());
+        }
     }
 }
 

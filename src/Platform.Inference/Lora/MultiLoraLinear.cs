@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Platform.Inference.Lora;
+
+/// <summary>
+/// A frozen base linear plus a table of resident adapters: y = base(x) + scaling_s · B_s A_s x for each row's slot s
+/// (S-LoRA / Punica). Slot 0 is "no adapter" and is never computed; weights are never merged into the base.
+/// Table rows are padded with zeros to the largest rank, so adapters of different ranks share one table.
+/// </summary>
+internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear base_layer;
+    private readonly LoraBatch batch;
+    private readonly Tensor tableA;   // (slots, R, in) fp32
+    private readonly Tensor tableB;   // (slots, out, R) fp32
+    private readonly Tensor scales;   // (slots) fp32, 0 where a slot has no weights for this linear
+    private readonly int[] ranks;
+    private readonly double[] scaling;
+
+    public MultiLoraLinear(Linear baseLayer, int slots, int maxRank, LoraBatch batch) : base(nameof(MultiLoraLinear))
+    {
+        base_layer = baseLayer;
+        this.batch = batch;
+        var (outFeatures, inFeatures) = (baseLayer.weight.shape[0], baseLayer.weight.shape[1]);
+        var device = baseLayer.weight.device;
+        tableA = zeros([slots, maxRank, inFeatures], ScalarType.Float32, device).DetachFromDisposeScope();
+        tableB = zeros([slots, outFeatures, maxRank], ScalarType.Float32, device).DetachFromDisposeScope();
+        scales = zeros([slots], ScalarType.Float32, device).DetachFromDisposeScope();
+        ranks = new int[slots];
+        scaling = new double[slots];
+        RegisterComponents();
+    }
+
+    public Linear BaseLayer => base_layer;
+
+    /// <summary>Copies an adapter's A (r, in) and B (out, r) into <paramref name="slot"/>.</summary>
+    public void Load(int slot, Tensor a, Tensor b, double scale)
+    {
+        using var _ = no_grad();
+        Clear(slot);
+        var rank = a.shape[0];
+        tableA[slot].narrow(0, 0, rank).copy_(a);
+        tableB[slot].narrow(1, 0, rank).copy_(b);
+        scales[slot].fill_(scale);
+        (ranks[slot], scaling[slot]) = ((int)rank, scale);
+    }
+
+    public void Clear(int slot)
+    {
+        using var _ = no_grad();
+        tableA[slot].zero_();
+        tableB[slot].zero_();
+        scales[slot].zero_();
+        (ranks[slot], scaling[slot]) = (0, 0);
+    }
+
+    /// <summary>(B, T, in) → (B, T, out).</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = base_layer.call(x);
+        if (!batch.Active) return y.MoveToOuterDisposeScope();
+        if (batch.Gathered) y = y + Gathered(x).to(y.dtype);
+        else Grouped(x, y);
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One pair of small matmuls per adapter present, added into that adapter's rows.</summary>
+    private void Grouped(Tensor x, Tensor y)
+    {
+        foreach (var (slot, rows, allRows) in batch.Groups)
+        {
+            var rank = ranks[slot];
+            if (rank == 0) continue;
+            using var scope = NewDisposeScope();
+            var xs = (allRows ? x : x.index_select(0, rows)).to(ScalarType.Float32);                 // (n, T, in)
+            var a = tableA[slot].narrow(0, 0, rank);                                                // (r, in)
+            var b = tableB[slot].narrow(1, 0, rank);                                                // (out, r)
+            var delta = (xs.matmul(a.t()).matmul(b.t()) * scaling[slot]).to(y.dtype);              // (n, T, out)
+            if (allRows) y.add_(delta);
+            else y.index_add_(0, rows, delta, 1);
+        }
+    }
+
+    /// <summary>Every row's A and B gathered from the table (zeros for slot 0), one bmm pair for the batch.</summary>
+    private Tensor Gathered(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var slots = batch.SlotPerRow!;
+        var a = tableA.index_select(0, slots);                                                      // (B, R, in)
+        var b = tableB.index_select(0, slots);                                                      // (B, out, R)
+        var scale = scales.index_select(0, slots).view(-1, 1, 1);                                   // (B, 1, 1)
+        var hidden = x.to(ScalarType.Float32).bmm(a.transpose(1, 2));                               // (B, T, R)
+        return (hidden.bmm(b.transpose(1, 2)) * scale).MoveToOuterDisposeScope();                  // (B, T, out)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            tableA.Dispose();
+            tableB.Dispose();
+            scales.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
