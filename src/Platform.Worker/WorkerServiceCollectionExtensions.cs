@@ -12,6 +12,7 @@ public static class WorkerServiceCollectionExtensions
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
         services.AddSingleton<BaseModelCache>();
         services.AddSingleton<SftJobEngine>();
+        services.AddSingleton<RlJobEngine>();
         services.AddSingleton<TrainingRunner>();
         services.AddSingleton<TrainingSlots>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingSlots>());
