@@ -12,6 +12,7 @@ return await new CommandTable(
     new ChatTemplateCommand(),
     new LoadTestCommand(),
     new SftCommand(),
+    new RlhfCommand(),
     new InferCommand(),
     new ExportCommand(),
     new ParityCommand(),

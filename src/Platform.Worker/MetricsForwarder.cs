@@ -18,7 +18,7 @@ internal sealed class MetricsForwarder(IJobGrain job, int attempt, TimeSpan inte
     public Task FlushIfDueAsync() => DateTime.UtcNow - _lastFlush >= interval ? FlushAsync() : Task.CompletedTask;
 
     /// <summary>
-    /// Sends the newest step of the batch (plus any step carrying validation metrics), so a fast run yields about one
+    /// Sends the newest step of the batch (plus any step carrying validation metrics or warnings), so a fast run yields about one
     /// event per interval while slow runs report every step.
     /// </summary>
     public async Task FlushAsync()
@@ -27,7 +27,7 @@ internal sealed class MetricsForwarder(IJobGrain job, int attempt, TimeSpan inte
         lock (_gate) { batch = _pending; _pending = []; }
         _lastFlush = DateTime.UtcNow;
         if (batch.Count == 0) return;
-        var send = batch.Where((m, i) => i == batch.Count - 1 || m.ValidLoss is not null).Where(m => m != _lastSent).ToList();
+        var send = batch.Where((m, i) => i == batch.Count - 1 || m.ValidLoss is not null || m.Warnings is { Count: > 0 }).Where(m => m != _lastSent).ToList();
         try { await job.RecordMetrics(attempt, send); }
         catch
         {

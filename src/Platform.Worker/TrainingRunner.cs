@@ -10,7 +10,7 @@ namespace Platform.Worker;
 /// (unless the lease was lost or the worker is shutting down, in which case the next attempt resumes).
 /// </summary>
 public sealed partial class TrainingRunner(
-    SftJobEngine engine, IHostApplicationLifetime lifetime, IOptions<WorkerOptions> options, ILogger<TrainingRunner> logger)
+    SftJobEngine engine, RlJobEngine rlEngine, IHostApplicationLifetime lifetime, IOptions<WorkerOptions> options, ILogger<TrainingRunner> logger)
 {
     public async Task RunAsync(IJobGrain job, RunAssignment run, CancellationToken cancellationToken)
     {
@@ -45,7 +45,9 @@ public sealed partial class TrainingRunner(
             SaveBeforeStop: () => directive == RunDirective.Pause || (shutdown.IsCancellationRequested && directive == RunDirective.Continue));
         try
         {
-            var result = await Task.Factory.StartNew(() => engine.Run(run, hooks, stop.Token), TaskCreationOptions.LongRunning);
+            var result = await Task.Factory.StartNew(() => run.Settings.Method is "dpo" or "reinforcement"
+                ? rlEngine.Run(run, hooks, stop.Token)
+                : engine.Run(run, hooks, stop.Token), TaskCreationOptions.LongRunning);
             outcome = new RunOutcome(RunOutcome.Succeeded, result.AdapterFolder, result.TrainedTokens, result.FinalMetrics);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -13,6 +13,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<WorkerDevice>();
         services.AddSingleton<BaseModelCache>();
         services.AddSingleton<SftJobEngine>();
+        services.AddSingleton<RlJobEngine>();
         services.AddSingleton<TrainingRunner>();
         services.AddSingleton<TrainingSlots>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingSlots>());

@@ -21,14 +21,34 @@ public sealed record FineTuningJobObject(
             [], j.Status, j.ValidationFile, j.TrainingFile, hp, j.TrainedTokens,
             j.ErrorCode is null ? null : new JobError(j.ErrorCode, j.ErrorMessage ?? "", j.ErrorParam),
             j.Suffix, j.Seed, j.EstimatedFinish?.ToUnixTimeSeconds(), [], j.Metadata,
-            new JobMethod(j.Method, new SupervisedMethod(hp, new LoraSettings(s.LoraRank, s.LoraAlpha, s.LoraDropout, s.TargetModules), s.TrainType, s.LearningRate)));
+            MethodOf(j.Method, s, hp));
+    }
+
+    /// <summary>method.&lt;type&gt; as OpenAI shows it, each carrying our lora, train_type and resolved learning_rate.</summary>
+    private static JobMethod MethodOf(string type, JobSettings s, Hyperparameters hp)
+    {
+        var lora = new LoraSettings(s.LoraRank, s.LoraAlpha, s.LoraDropout, s.TargetModules);
+        return type switch
+        {
+            "dpo" => new JobMethod(type, Dpo: new DpoMethod(new DpoHyperparameters(s.NEpochs, s.BatchSize, s.LearningRateMultiplier, s.Beta), lora, s.LearningRate)),
+            "reinforcement" => new JobMethod(type, Reinforcement: new ReinforcementMethod(
+                s.Grader is null ? null : JsonDocument.Parse(s.Grader).RootElement.Clone(),
+                new ReinforcementHyperparameters(s.NEpochs, s.BatchSize, s.LearningRateMultiplier, s.NumGenerations, s.Beta, s.Epsilon, s.MaxCompletionLength),
+                lora, s.LearningRate)),
+            _ => new JobMethod(type, new SupervisedMethod(hp, lora, s.TrainType, s.LearningRate)),
+        };
     }
 }
 
 public sealed record Hyperparameters(int NEpochs, int BatchSize, double LearningRateMultiplier);
 public sealed record JobError(string Code, string Message, string? Param);
-public sealed record JobMethod(string Type, SupervisedMethod? Supervised);
+public sealed record JobMethod(string Type, SupervisedMethod? Supervised = null, DpoMethod? Dpo = null, ReinforcementMethod? Reinforcement = null);
 public sealed record SupervisedMethod(Hyperparameters Hyperparameters, LoraSettings Lora, string TrainType, double LearningRate);
+public sealed record DpoMethod(DpoHyperparameters Hyperparameters, LoraSettings Lora, double LearningRate);
+public sealed record DpoHyperparameters(int NEpochs, int BatchSize, double LearningRateMultiplier, double Beta);
+public sealed record ReinforcementMethod(JsonElement? Grader, ReinforcementHyperparameters Hyperparameters, LoraSettings Lora, double LearningRate);
+public sealed record ReinforcementHyperparameters(
+    int NEpochs, int BatchSize, double LearningRateMultiplier, int NumGenerations, double Beta, double Epsilon, int MaxCompletionLength);
 public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadOnlyList<string> TargetModules);
 
 public sealed record JobEventObject(string Id, long CreatedAt, string Level, string Message, string Type, JsonElement? Data, string Object = "fine_tuning.job.event")

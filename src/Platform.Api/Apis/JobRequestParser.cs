@@ -6,7 +6,8 @@ namespace Platform.Api.Apis;
 /// <summary>
 /// Reads a create-job body: OpenAI's <c>method</c> object (or the older top-level <c>hyperparameters</c>),
 /// where each hyperparameter is a number or "auto", plus our <c>lora</c> and <c>train_type</c> inside
-/// <c>method.supervised</c>.
+/// <c>method.&lt;type&gt;</c>. <c>dpo</c> adds <c>beta</c>; <c>reinforcement</c> adds its <c>grader</c> (kept as JSON,
+/// validated by the job) and our <c>num_generations</c>, <c>beta</c>, <c>epsilon</c>, <c>max_completion_length</c>.
 /// </summary>
 internal static class JobRequestParser
 {
@@ -18,17 +19,18 @@ internal static class JobRequestParser
 
         var method = "supervised";
         JsonElement hp = body.TryGetProperty("hyperparameters", out var legacy) ? legacy : default;
-        JsonElement supervised = default;
+        JsonElement detail = default;
         if (body.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.Object)
         {
             method = Str(m, "type") ?? "supervised";
-            if (m.TryGetProperty(method, out var detail) && detail.ValueKind == JsonValueKind.Object)
+            if (m.TryGetProperty(method, out var d) && d.ValueKind == JsonValueKind.Object)
             {
-                supervised = detail;
-                if (detail.TryGetProperty("hyperparameters", out var h)) hp = h;
+                detail = d;
+                if (d.TryGetProperty("hyperparameters", out var h)) hp = h;
             }
         }
-        JsonElement lora = supervised.ValueKind == JsonValueKind.Object && supervised.TryGetProperty("lora", out var l) ? l : default;
+        JsonElement lora = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("lora", out var l) ? l : default;
+        var grader = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("grader", out var g) ? g.GetRawText() : null;
 
         try
         {
@@ -39,8 +41,9 @@ internal static class JobRequestParser
                     ? md.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())
                     : null,
                 method, Int(hp, "n_epochs"), Int(hp, "batch_size"), Num(hp, "learning_rate_multiplier"),
-                supervised.ValueKind == JsonValueKind.Object ? Str(supervised, "train_type") : null,
-                Int(lora, "rank"), Num(lora, "alpha"), Num(lora, "dropout"), Modules(lora)), null, null);
+                detail.ValueKind == JsonValueKind.Object ? Str(detail, "train_type") : null,
+                Int(lora, "rank"), Num(lora, "alpha"), Num(lora, "dropout"), Modules(lora),
+                grader, Num(hp, "beta"), Int(hp, "num_generations"), Num(hp, "epsilon"), Int(hp, "max_completion_length")), null, null);
         }
         catch (FormatException e) { return (null, e.Message, e.Data["param"] as string); }
     }

@@ -66,8 +66,13 @@ public sealed partial class JobGrain
         var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
         if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
         foreach (var m in metrics)
+        {
             AddEvent(db, job, "info", $"Step {m.Step}/{m.TotalSteps}: training loss={m.TrainLoss:0.####}" +
-                (m.ValidLoss is { } v ? $", validation loss={v:0.####}" : ""), "metrics", MetricsData(m));
+                (m.ValidLoss is { } v ? $", validation loss={v:0.####}" : "") +
+                (m.Extra?.TryGetValue("reward", out var reward) == true ? $", reward={reward:0.####}" : "") +
+                (m.Extra?.TryGetValue("rewards/margins", out var margin) == true ? $", reward margin={margin:0.####}" : ""), "metrics", MetricsData(m));
+            foreach (var warning in m.Warnings ?? []) AddEvent(db, job, "warn", $"Step {m.Step}: {warning}");
+        }
         var last = metrics[^1];
         job.TrainedTokens = last.TrainedTokens;
         if (last.TokensPerSecond > 0 && last.Step > 0)
@@ -181,11 +186,17 @@ public sealed partial class JobGrain
 
     private string DatasetPath(StoredFile f) => store.ObjectPath(f.TenantId, f.NormalizedSha256 ?? f.Sha256);
 
-    private static object MetricsData(StepMetrics m) => new
+    /// <summary>The event's data: SFT's fields, then any DPO/GRPO metrics under their own names (e.g. "rewards/chosen").</summary>
+    private static Dictionary<string, object?> MetricsData(StepMetrics m)
     {
-        step = m.Step, total_steps = m.TotalSteps, train_loss = m.TrainLoss, valid_loss = m.ValidLoss,
-        train_mean_token_accuracy = m.TrainMeanTokenAccuracy, valid_mean_token_accuracy = m.ValidMeanTokenAccuracy,
-        learning_rate = m.LearningRate, grad_norm = m.GradNorm, tokens_per_second = m.TokensPerSecond,
-        trained_tokens = m.TrainedTokens,
-    };
+        var data = new Dictionary<string, object?>
+        {
+            ["step"] = m.Step, ["total_steps"] = m.TotalSteps, ["train_loss"] = m.TrainLoss, ["valid_loss"] = m.ValidLoss,
+            ["train_mean_token_accuracy"] = m.TrainMeanTokenAccuracy, ["valid_mean_token_accuracy"] = m.ValidMeanTokenAccuracy,
+            ["learning_rate"] = m.LearningRate, ["grad_norm"] = m.GradNorm, ["tokens_per_second"] = m.TokensPerSecond,
+            ["trained_tokens"] = m.TrainedTokens,
+        };
+        foreach (var (name, value) in m.Extra ?? new Dictionary<string, double>()) data[name] = double.IsFinite(value) ? value : null;
+        return data;
+    }
 }

@@ -21,9 +21,10 @@ public sealed partial class JobGrain(
     {
         var model = models.Require(request.Model);
         await using var db = await dbFactory.CreateDbContextAsync();
-        var training = await RequireUsableFile(db, tenantId, request.TrainingFile, "training_file");
-        if (request.ValidationFile is not null) await RequireUsableFile(db, tenantId, request.ValidationFile, "validation_file");
+        var training = await RequireUsableFile(db, tenantId, request.TrainingFile, "training_file", request.Method);
+        if (request.ValidationFile is not null) await RequireUsableFile(db, tenantId, request.ValidationFile, "validation_file", request.Method);
         var settings = JobSettingsResolver.Resolve(request, model, training.Stats?.Examples ?? 0);
+        if (settings.Grader is { } grader) RequireGradedFields(JobSettingsResolver.ParseGrader(grader), DatasetPath(training));
         var now = clock.GetUtcNow();
         var job = new FineTuningJob
         {
@@ -132,16 +133,38 @@ public sealed partial class JobGrain(
         await db.Jobs.SingleOrDefaultAsync(j => j.Id == JobId && j.TenantId == tenantId)
         ?? throw DomainException.NotFound("job", JobId, "fine_tuning_job_id");
 
-    private static async Task<StoredFile> RequireUsableFile(PlatformDbContext db, string tenantId, string fileId, string param)
+    private static async Task<StoredFile> RequireUsableFile(PlatformDbContext db, string tenantId, string fileId, string param, string method)
     {
         var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId && f.TenantId == tenantId)
                    ?? throw new DomainException(ErrorKind.InvalidRequest, "file_not_found", $"No such file: '{fileId}'", param);
         if (file.Status != FileStatus.Processed)
             throw new DomainException(ErrorKind.InvalidRequest, "invalid_file", $"File {fileId} failed validation: {file.StatusDetails}", param);
-        if (file.Kind != DatasetKind.Chat)
+        var (kind, needs) = method switch
+        {
+            "dpo" => (DatasetKind.Preference, "preference examples (input, preferred_output, non_preferred_output)"),
+            "reinforcement" => (DatasetKind.Prompt, "prompt examples (messages ending with a user turn, plus the fields the grader reads)"),
+            _ => (DatasetKind.Chat, "chat examples"),
+        };
+        if (file.Kind != kind)
             throw new DomainException(ErrorKind.InvalidRequest, "invalid_file",
-                $"File {fileId} holds a {file.Kind?.ToString().ToLowerInvariant()} dataset; supervised fine-tuning needs chat examples", param);
+                $"File {fileId} holds a {file.Kind?.ToString().ToLowerInvariant()} dataset; the {method} method needs {needs}", param);
         return file;
+    }
+
+    /// <summary>Every row must have the top-level fields the grader's templates read as item.* (checked on the first 1000 rows).</summary>
+    private static void RequireGradedFields(Training.Graders.Grader grader, string datasetPath)
+    {
+        var fields = grader.ItemFields.Distinct().ToList();
+        var line = 0;
+        foreach (var text in File.ReadLines(datasetPath).Take(1000))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            using var row = JsonDocument.Parse(text);
+            if (fields.FirstOrDefault(f => !row.RootElement.TryGetProperty(f, out _)) is { } missing)
+                throw new DomainException(ErrorKind.InvalidRequest, "invalid_grader",
+                    $"The grader reads item.{missing}, but line {line} of the training file has no '{missing}' field", "method.reinforcement.grader");
+        }
     }
 
     private void Move(PlatformDbContext db, FineTuningJob job, string to, string message)

@@ -1,6 +1,10 @@
 namespace Platform.Domain.Jobs;
 
-/// <summary>Training settings with every "auto" resolved; stored as JSON on the job and handed to the worker.</summary>
+/// <summary>
+/// Training settings with every "auto" resolved; stored as JSON on the job and handed to the worker. Fields after
+/// SaveSteps were added for DPO and reinforcement jobs; their defaults read older (supervised) rows unchanged.
+/// <see cref="Grader"/> is the reinforcement grader's JSON, validated at creation.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Platform.JobSettings")]
 public sealed record JobSettings(
     [property: Id(0)] int NEpochs,
@@ -13,7 +17,13 @@ public sealed record JobSettings(
     [property: Id(7)] double LoraDropout,
     [property: Id(8)] IReadOnlyList<string> TargetModules,
     [property: Id(9)] int MaxLength,
-    [property: Id(10)] int SaveSteps);
+    [property: Id(10)] int SaveSteps,
+    [property: Id(11)] string Method = "supervised",
+    [property: Id(12)] double Beta = 0,
+    [property: Id(13)] int NumGenerations = 0,
+    [property: Id(14)] double Epsilon = 0,
+    [property: Id(15)] int MaxCompletionLength = 0,
+    [property: Id(16)] string? Grader = null);
 
 /// <summary>What the customer asked for; null fields and "auto" are resolved by the job grain.</summary>
 [GenerateSerializer, Immutable, Alias("Platform.CreateJob")]
@@ -32,4 +42,9 @@ public sealed record CreateJob(
     [property: Id(11)] int? LoraRank,
     [property: Id(12)] double? LoraAlpha,
     [property: Id(13)] double? LoraDropout,
-    [property: Id(14)] IReadOnlyList<string>? TargetModules);
+    [property: Id(14)] IReadOnlyList<string>? TargetModules,
+    [property: Id(15)] string? Grader = null,
+    [property: Id(16)] double? Beta = null,
+    [property: Id(17)] int? NumGenerations = null,
+    [property: Id(18)] double? Epsilon = null,
+    [property: Id(19)] int? MaxCompletionLength = null);

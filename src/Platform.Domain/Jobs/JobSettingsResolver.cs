@@ -1,26 +1,37 @@
 using Platform.Domain.Errors;
 using Platform.Domain.Models;
+using Platform.Training.Graders;
 
 namespace Platform.Domain.Jobs;
 
 /// <summary>Checks a job request and resolves "auto" hyperparameters from the training set's size.</summary>
 public static class JobSettingsResolver
 {
+    public static readonly string[] Methods = ["supervised", "dpo", "reinforcement"];
+
     public static JobSettings Resolve(CreateJob r, BaseModelOptions model, int examples)
     {
-        if (r.Method is "dpo" or "reinforcement")
-            throw Invalid($"The '{r.Method}' method is not available yet; use 'supervised'.", "method.type", "unsupported_method");
-        if (r.Method != "supervised") throw Invalid($"Unknown method type '{r.Method}'.", "method.type");
+        if (!Methods.Contains(r.Method)) throw Invalid($"Unknown method type '{r.Method}'; use {string.Join(", ", Methods)}.", "method.type");
         var trainType = r.TrainType ?? "lora";
-        if (trainType is not ("lora" or "full")) throw Invalid("train_type must be 'lora' or 'full'.", "method.supervised.train_type");
+        if (trainType is not ("lora" or "full")) throw Invalid("train_type must be 'lora' or 'full'.", $"method.{r.Method}.train_type");
+        if (r.Method != "supervised" && trainType != "lora")
+            throw Invalid($"{r.Method} trains a LoRA adapter: its reference model is the base with the adapter switched off.", $"method.{r.Method}.train_type");
         Check(r.NEpochs, 1, 50, "n_epochs");
         Check(r.BatchSize, 1, 256, "batch_size");
         Check(r.LoraRank, 1, 256, "lora.rank");
+        Check(r.NumGenerations, 2, 64, "num_generations");
+        Check(r.MaxCompletionLength, 1, model.MaxLength, "max_completion_length");
         if (r.LearningRateMultiplier is <= 0 or > 100) throw Invalid("learning_rate_multiplier must be in (0, 100].", "learning_rate_multiplier");
         if (r.LoraAlpha is <= 0) throw Invalid("lora.alpha must be positive.", "lora.alpha");
         if (r.LoraDropout is < 0 or >= 1) throw Invalid("lora.dropout must be in [0, 1).", "lora.dropout");
+        if (r.Beta is < 0 or > 100) throw Invalid("beta must be in [0, 100].", "beta");
+        if (r.Epsilon is <= 0 or >= 1) throw Invalid("epsilon must be in (0, 1).", "epsilon");
         if (r.Suffix is { Length: > 64 } || (r.Suffix is not null && !r.Suffix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             throw Invalid("suffix must be up to 64 characters of letters, digits, '-' and '_'.", "suffix");
+        if (r.Method != "reinforcement" && (r.Grader is not null || r.NumGenerations is not null || r.Epsilon is not null || r.MaxCompletionLength is not null))
+            throw Invalid("grader, num_generations, epsilon and max_completion_length belong to the reinforcement method.", $"method.{r.Method}");
+        if (r.Method == "supervised" && r.Beta is not null) throw Invalid("beta belongs to the dpo and reinforcement methods.", "method.supervised.hyperparameters.beta");
+        var grader = r.Method == "reinforcement" ? ParseGrader(r.Grader) : null;
 
         var epochs = r.NEpochs ?? Math.Clamp((int)Math.Ceiling(100.0 / Math.Max(1, examples)), 1, 50);
         var batch = r.BatchSize ?? Math.Clamp(examples / 100, 1, 8);
@@ -30,7 +41,25 @@ public static class JobSettingsResolver
         var totalSteps = epochs * (int)Math.Ceiling(Math.Max(1, examples) / (double)batch);
         return new JobSettings(
             epochs, batch, multiplier, rate, trainType, rank, r.LoraAlpha ?? 2.0 * rank, r.LoraDropout ?? 0.0,
-            r.TargetModules is { Count: > 0 } t ? t : ["all-linear"], model.MaxLength, SaveSteps: Math.Max(1, totalSteps / 4));
+            r.TargetModules is { Count: > 0 } t ? t : ["all-linear"], model.MaxLength, SaveSteps: Math.Max(1, totalSteps / 4),
+            r.Method, Beta: r.Beta ?? (r.Method == "dpo" ? 0.1 : r.Method == "reinforcement" ? 0.04 : 0),
+            NumGenerations: r.Method == "reinforcement" ? r.NumGenerations ?? 8 : 0,
+            Epsilon: r.Method == "reinforcement" ? r.Epsilon ?? 0.2 : 0,
+            MaxCompletionLength: r.Method == "reinforcement" ? r.MaxCompletionLength ?? Math.Min(512, model.MaxLength) : 0,
+            Grader: grader is null ? null : r.Grader);
+    }
+
+    /// <summary>The reinforcement grader, or a 400 naming where in <c>method.reinforcement.grader</c> it is wrong.</summary>
+    public static Grader ParseGrader(string? json)
+    {
+        const string at = "method.reinforcement.grader";
+        if (json is null) throw Invalid("The reinforcement method needs a grader.", at, "invalid_grader");
+        try { return GraderParser.Parse(json); }
+        catch (GraderDefinitionException e)
+        {
+            var param = e.Path == "grader" ? at : $"{at}.{e.Path}";
+            throw Invalid($"Invalid grader: {param}: {e.Problem}", param, "invalid_grader");
+        }
     }
 
     private static void Check(int? value, int min, int max, string param)

@@ -30,7 +30,10 @@ public sealed record RunAssignment(
 /// <summary>What the job grain tells a worker at each heartbeat.</summary>
 public enum RunDirective { Continue, Cancel, Pause, Abandon }
 
-/// <summary>One step's metrics, as the worker forwards them.</summary>
+/// <summary>
+/// One step's metrics, as the worker forwards them. <see cref="Extra"/> holds DPO's and GRPO's own (TRL's names:
+/// rewards/chosen, reward, kl, …); <see cref="Warnings"/> are reported as warn events.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Platform.StepMetrics")]
 public sealed record StepMetrics(
     [property: Id(0)] int Step,
@@ -42,7 +45,9 @@ public sealed record StepMetrics(
     [property: Id(6)] long TrainedTokens,
     [property: Id(7)] double? ValidLoss = null,
     [property: Id(8)] double? TrainMeanTokenAccuracy = null,
-    [property: Id(9)] double? ValidMeanTokenAccuracy = null);
+    [property: Id(9)] double? ValidMeanTokenAccuracy = null,
+    [property: Id(10)] IReadOnlyDictionary<string, double>? Extra = null,
+    [property: Id(11)] IReadOnlyList<string>? Warnings = null);
 
 /// <summary>How an attempt ended.</summary>
 [GenerateSerializer, Immutable, Alias("Platform.RunOutcome")]

@@ -89,6 +89,22 @@ public sealed class LoraAdapter
         return adapter;
     }
 
+    /// <summary>
+    /// Switches every adapter off until the returned scope is disposed, so the model computes the frozen base: the
+    /// reference policy of DPO and GRPO without a second copy of the weights (PEFT's disable_adapter context).
+    /// </summary>
+    public IDisposable Disabled()
+    {
+        if (layers.Any(l => l.Layer.Merged)) throw new InvalidOperationException("a merged adapter cannot be switched off; unmerge it first");
+        layers.ForEach(l => l.Layer.Enabled = false);
+        return new EnableOnDispose(layers.Select(l => l.Layer).ToList());
+    }
+
+    private sealed class EnableOnDispose(List<LoraLinear> layers) : IDisposable
+    {
+        public void Dispose() => layers.ForEach(l => l.Enabled = true);
+    }
+
     /// <summary>Merges in place (see <see cref="MergeAndUnload"/> on tied embeddings).</summary>
     public void Merge()
     {

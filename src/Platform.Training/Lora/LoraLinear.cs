@@ -36,6 +36,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IWrapsLinear
 
     public double Scaling { get; }
     public bool Merged { get; private set; }
+    /// <summary>False while <see cref="LoraAdapter.Disabled"/> holds: forward is the base layer alone (PEFT's disable_adapter).</summary>
+    public bool Enabled { get; internal set; } = true;
     public Linear BaseLayer => base_layer;
     public Parameter A => lora_A.weight;
     public Parameter B => lora_B.weight;
@@ -45,7 +47,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IWrapsLinear
     {
         using var scope = NewDisposeScope();
         var result = base_layer.call(x);
-        if (Merged) return result.MoveToOuterDisposeScope();
+        if (Merged || !Enabled) return result.MoveToOuterDisposeScope();
         var update = lora_B.call(lora_A.call(lora_dropout.call(x.to(A.dtype)))) * Scaling;
         return (result + update.to(result.dtype)).MoveToOuterDisposeScope();
     }

@@ -73,11 +73,7 @@ public static class SftRun
         else HfModelFolder.Save(model, directory);
         SftCheckpoint.Save(trainer, directory);
         observer.Saved?.Invoke(directory);
-        if (options.SaveTotalLimit <= 0) return;
-        var old = Directory.GetDirectories(options.Output, "checkpoint-*")
-            .Select(d => (Directory: d, Step: int.TryParse(Path.GetFileName(d)["checkpoint-".Length..], out var s) ? s : -1))
-            .Where(c => c.Step >= 0).OrderByDescending(c => c.Step).Skip(options.SaveTotalLimit);
-        foreach (var (stale, _) in old) Directory.Delete(stale, recursive: true);
+        SftCheckpoint.Prune(options.Output, options.SaveTotalLimit);
     }
 
     private static void SaveFinal(Qwen3ForCausalLM model, LoraAdapter? adapter, SftRunOptions options)

@@ -14,7 +14,7 @@ namespace Platform.Training.Sft;
 /// not change it), global-norm clipping, AdamW at the scheduled learning rate.
 /// Trains whatever parameters require grad (LoRA adapters, or the whole model).
 /// </summary>
-public sealed partial class SftTrainer : IDisposable
+public sealed partial class SftTrainer : IResumableTrainer, IDisposable
 {
     private readonly Qwen3ForCausalLM model;
     private readonly IReadOnlyList<SftExample> examples;
@@ -44,6 +44,13 @@ public sealed partial class SftTrainer : IDisposable
     public long ExamplesConsumed { get; internal set; }
     public IReadOnlyList<(string Name, Parameter Parameter)> Trainable { get; }
     internal AdamW Optimizer { get; }
+
+    AdamW IResumableTrainer.Optimizer => Optimizer;
+    int IResumableTrainer.Step { get => Step; set => Step = value; }
+    long IResumableTrainer.ExamplesConsumed { get => ExamplesConsumed; set => ExamplesConsumed = value; }
+    int IResumableTrainer.MaxSteps => Options.MaxSteps;
+    int IResumableTrainer.ExamplesPerStep => Options.ExamplesPerStep;
+    ulong IResumableTrainer.Seed => Options.Seed;
 
     /// <summary>Runs steps until <see cref="SftOptions.MaxSteps"/>; <paramref name="onStep"/> sees each result (checkpoint there).</summary>
     public void Train(Action<SftStepResult>? onStep = null, CancellationToken cancellationToken = default)

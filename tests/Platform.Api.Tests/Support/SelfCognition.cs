@@ -32,7 +32,7 @@ internal static class SelfCognition
         return generated.Select(g => tokenizer.Decode(g.Tokens, skipSpecialTokens: true).Trim()).ToList();
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) dir = dir.Parent;
