@@ -13,7 +13,14 @@ public sealed record JobSettings(
     [property: Id(7)] double LoraDropout,
     [property: Id(8)] IReadOnlyList<string> TargetModules,
     [property: Id(9)] int MaxLength,
-    [property: Id(10)] int SaveSteps);
+    [property: Id(10)] int SaveSteps,
+    [property: Id(11)] int? MicroBatchSize = null)
+{
+    /// <summary>Examples per forward/backward pass: the batch, or less when the feasibility check lowered it.</summary>
+    public int EffectiveMicroBatch => MicroBatchSize ?? BatchSize;
+    /// <summary>Micro-batches per optimizer step, so the effective batch stays <see cref="BatchSize"/>.</summary>
+    public int GradientAccumulation => BatchSize / EffectiveMicroBatch;
+}
 
 /// <summary>What the customer asked for; null fields and "auto" are resolved by the job grain.</summary>
 [GenerateSerializer, Immutable, Alias("Platform.CreateJob")]
@@ -32,4 +39,6 @@ public sealed record CreateJob(
     [property: Id(11)] int? LoraRank,
     [property: Id(12)] double? LoraAlpha,
     [property: Id(13)] double? LoraDropout,
-    [property: Id(14)] IReadOnlyList<string>? TargetModules);
+    [property: Id(14)] IReadOnlyList<string>? TargetModules,
+    [property: Id(15)] bool AllowTruncation = false,
+    [property: Id(16)] bool AutoAdjustBatch = false);
