@@ -38,7 +38,8 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice
             : null;
         var options = new SftOptions
         {
-            MicroBatchSize = s.BatchSize,
+            MicroBatchSize = s.EffectiveMicroBatch,
+            GradientAccumulationSteps = s.GradientAccumulation,
             MaxSteps = SftOptions.StepsFor(s.NEpochs, examples.Count, s.BatchSize),
             LearningRate = s.LearningRate,
             Schedule = LearningRateScheduleKind.Linear,

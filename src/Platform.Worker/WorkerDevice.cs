@@ -30,7 +30,7 @@ public sealed class WorkerDevice
             _ => throw new InvalidOperationException($"Worker:Device '{options.Value.Device}' is not one of auto, cpu, cuda, cuda:N"),
         };
         Name = Device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, Device.index)}" : "cpu";
-        MemoryBytes = Device.type == DeviceType.CUDA ? GpuMemoryBytes(Math.Max(0, Device.index)) : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        MemoryBytes = options.Value.MemoryBytes is > 0 and var cap ? cap : Device.type == DeviceType.CUDA ? GpuMemoryBytes(Math.Max(0, Device.index)) : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
     public Device Device { get; }

@@ -12,6 +12,8 @@ public sealed class WorkerOptions
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>"auto" (the first CUDA device when present, else the CPU), "cpu", or "cuda:N".</summary>
     public string Device { get; set; } = "auto";
+    /// <summary>Memory this worker offers for training, in bytes; unset: all of the device's (host RAM for the CPU).</summary>
+    public long? MemoryBytes { get; set; }
     /// <summary>
     /// A delivery that cannot be accepted (no free slot, silo unreachable, job grain error) is tried again this many
     /// times, this far apart, before it faults (a fault fails the job, unless the cause was only a busy worker).

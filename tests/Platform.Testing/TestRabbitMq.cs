@@ -76,7 +76,8 @@ public static class TestRabbitMq
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await WaitForPortAsync(node.Port, process, TimeSpan.FromSeconds(60), cancellationToken);
+        // Generous: on a loaded 2-core machine a restart (quorum queues recovering) took over a minute.
+        await WaitForPortAsync(node.Port, process, TimeSpan.FromSeconds(180), cancellationToken);
         node.Process = process;
         return node;
     }

@@ -57,18 +57,32 @@ public static class CheckpointManifests
     private static FileRef Ref(StoredFile f) => new(f.Id, f.Sha256, f.NormalizedSha256);
 
     /// <summary>The create-job body with every value explicit (no "auto"): what re-runs this job.</summary>
-    private static object RerunRequest(FineTuningJob job, JobSettings s) => new
+    private static object RerunRequest(FineTuningJob job, JobSettings s)
     {
-        model = job.Model, training_file = job.TrainingFile, validation_file = job.ValidationFile, seed = job.Seed, suffix = job.Suffix,
-        method = new
+        var hyperparameters = new Dictionary<string, object>
         {
-            type = job.Method,
-            supervised = new
-            {
-                hyperparameters = new { n_epochs = s.NEpochs, batch_size = s.BatchSize, learning_rate_multiplier = s.LearningRateMultiplier },
-                train_type = s.TrainType,
-                lora = new { rank = s.LoraRank, alpha = s.LoraAlpha, dropout = s.LoraDropout, target_modules = s.TargetModules },
-            },
-        },
-    };
+            ["n_epochs"] = s.NEpochs, ["batch_size"] = s.BatchSize, ["learning_rate_multiplier"] = s.LearningRateMultiplier,
+        };
+        var detail = new Dictionary<string, object> { ["hyperparameters"] = hyperparameters };
+        switch (job.Method)
+        {
+            case "dpo":
+                hyperparameters["beta"] = s.Beta;
+                break;
+            case "reinforcement":
+                (hyperparameters["beta"], hyperparameters["num_generations"], hyperparameters["epsilon"], hyperparameters["max_completion_length"]) =
+                    (s.Beta, s.NumGenerations, s.Epsilon, s.MaxCompletionLength);
+                if (s.Grader is not null) detail["grader"] = JsonDocument.Parse(s.Grader).RootElement.Clone();
+                break;
+            default:
+                detail["train_type"] = s.TrainType;
+                break;
+        }
+        detail["lora"] = new { rank = s.LoraRank, alpha = s.LoraAlpha, dropout = s.LoraDropout, target_modules = s.TargetModules };
+        return new
+        {
+            model = job.Model, training_file = job.TrainingFile, validation_file = job.ValidationFile, seed = job.Seed, suffix = job.Suffix,
+            method = new Dictionary<string, object> { ["type"] = job.Method, [job.Method] = detail },
+        };
+    }
 }

@@ -4,6 +4,7 @@ using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Data;
 using Platform.Domain.Jobs;
+using Platform.Domain.Jobs.Admission;
 using Platform.Domain.Tenants;
 
 namespace Platform.Api.Apis;
@@ -29,13 +30,18 @@ public static class FineTuningJobsApi
         return jobs;
     }
 
-    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains, JobAdmission admission)
     {
         JsonElement body;
         try { body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted); }
         catch (JsonException e) { return ApiError.Invalid("Request body is not valid JSON: " + e.Message); }
         var (request, error, param) = JobRequestParser.Parse(body);
         if (request is null) return ApiError.Invalid(error!, param);
+        bool dryRun;
+        try { dryRun = JobRequestParser.IsDryRun(body); }
+        catch (FormatException e) { return ApiError.Invalid(e.Message, "dry_run"); }
+        // Our extension: the quote (rows, tokens, truncation, time, memory, price, refusals) and no job.
+        if (dryRun) return Results.Ok(await admission.QuoteAsync(TenantCaller.From(http).TenantId, request, http.RequestAborted));
         var job = await grains.GetGrain<ITenantGrain>(TenantCaller.From(http).TenantId).CreateJob(request);
         return Results.Ok(FineTuningJobObject.From(job));
     }

@@ -43,10 +43,18 @@ internal static class JobRequestParser
                 method, Int(hp, "n_epochs"), Int(hp, "batch_size"), Num(hp, "learning_rate_multiplier"),
                 detail.ValueKind == JsonValueKind.Object ? Str(detail, "train_type") : null,
                 Int(lora, "rank"), Num(lora, "alpha"), Num(lora, "dropout"), Modules(lora),
-                grader, Num(hp, "beta"), Int(hp, "num_generations"), Num(hp, "epsilon"), Int(hp, "max_completion_length")), null, null);
+                grader, Num(hp, "beta"), Int(hp, "num_generations"), Num(hp, "epsilon"), Int(hp, "max_completion_length"),
+                Bool(body, "allow_truncation"), Bool(body, "auto_adjust_batch")), null, null);
         }
         catch (FormatException e) { return (null, e.Message, e.Data["param"] as string); }
     }
+
+    /// <summary>Our extension <c>"dry_run": true</c>: quote the job instead of creating it.</summary>
+    public static bool IsDryRun(JsonElement body) => body.ValueKind == JsonValueKind.Object && Bool(body, "dry_run");
+
+    private static bool Bool(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind != JsonValueKind.False && v.ValueKind != JsonValueKind.Null
+            ? throw Bad($"'{name}' must be true or false", name) : false));
 
     private static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

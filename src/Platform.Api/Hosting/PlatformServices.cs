@@ -3,6 +3,7 @@ using Platform.Api.Auth;
 using Platform.Data;
 using Platform.Domain.Datasets;
 using Platform.Domain.Jobs;
+using Platform.Domain.Jobs.Admission;
 using Platform.Domain.Models;
 using Platform.Domain.Webhooks;
 using Platform.Domain.Workers;
@@ -30,6 +31,8 @@ internal static class PlatformServices
         builder.Services.Configure<SchedulerOptions>(config.GetSection(SchedulerOptions.Section));
         builder.Services.Configure<WorkerDirectoryOptions>(config.GetSection(WorkerDirectoryOptions.Section));
         builder.Services.AddSingleton<BaseModelRegistry>();
+        builder.Services.Configure<JobAdmissionOptions>(config.GetSection(JobAdmissionOptions.Section));
+        builder.Services.AddSingleton<JobAdmission>();
         builder.Services.Configure<WebhookOptions>(config.GetSection(WebhookOptions.Section));
         builder.Services.TryAddKeyedSingleton(WebhookOptions.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<SsrfGuard>();

@@ -5,6 +5,7 @@ using Platform.Contracts;
 using Platform.Data;
 using Platform.Data.Entities;
 using Platform.Domain.Errors;
+using Platform.Domain.Jobs.Admission;
 using Platform.Domain.Models;
 using Platform.Domain.Storage;
 using Platform.Domain.Webhooks;
@@ -13,7 +14,7 @@ namespace Platform.Domain.Jobs;
 
 public sealed partial class JobGrain(
     IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, BaseModelRegistry models,
-    IPublishEndpoint bus, IGrainFactory grains, TimeProvider clock) : Grain, IJobGrain
+    IPublishEndpoint bus, IGrainFactory grains, JobAdmission admission, TimeProvider clock) : Grain, IJobGrain
 {
     private string JobId => this.GetPrimaryKeyString();
 
@@ -23,7 +24,8 @@ public sealed partial class JobGrain(
         await using var db = await dbFactory.CreateDbContextAsync();
         var training = await RequireUsableFile(db, tenantId, request.TrainingFile, "training_file", request.Method);
         if (request.ValidationFile is not null) await RequireUsableFile(db, tenantId, request.ValidationFile, "validation_file", request.Method);
-        var settings = JobSettingsResolver.Resolve(request, model, training.Stats?.Examples ?? 0);
+        // Truncation beyond the allowed share, or a peak memory no live worker has, refuses here (400) with the numbers.
+        var settings = await admission.AdmitAsync(tenantId, request, CancellationToken.None);
         if (settings.Grader is { } grader) RequireGradedFields(JobSettingsResolver.ParseGrader(grader), DatasetPath(training));
         var now = clock.GetUtcNow();
         var job = new FineTuningJob
@@ -37,6 +39,9 @@ public sealed partial class JobGrain(
         db.Jobs.Add(job);
         AddEvent(db, job, "info", $"Created fine-tuning job: {JobId}");
         AddEvent(db, job, "info", "Validating training file: " + request.TrainingFile);
+        if (settings.MicroBatchSize is { } micro)
+            AddEvent(db, job, "info", $"Micro-batch lowered to {micro} with {settings.GradientAccumulation} gradient accumulation steps so the " +
+                                      $"run fits the worker's memory; the effective batch stays {settings.BatchSize}");
         // Files were validated on upload; their stats decide "auto" hyperparameters above.
         Move(db, job, JobStatus.Queued, "Files validated, moving job to queued state");
         job.QueuedAt = now;

@@ -23,7 +23,14 @@ public sealed record JobSettings(
     [property: Id(13)] int NumGenerations = 0,
     [property: Id(14)] double Epsilon = 0,
     [property: Id(15)] int MaxCompletionLength = 0,
-    [property: Id(16)] string? Grader = null);
+    [property: Id(16)] string? Grader = null,
+    [property: Id(17)] int? MicroBatchSize = null)
+{
+    /// <summary>Examples per forward/backward pass: the batch, or less when the feasibility check lowered it.</summary>
+    public int EffectiveMicroBatch => MicroBatchSize ?? BatchSize;
+    /// <summary>Micro-batches per optimizer step, so the effective batch stays <see cref="BatchSize"/>.</summary>
+    public int GradientAccumulation => BatchSize / EffectiveMicroBatch;
+}
 
 /// <summary>What the customer asked for; null fields and "auto" are resolved by the job grain.</summary>
 [GenerateSerializer, Immutable, Alias("Platform.CreateJob")]
@@ -47,4 +54,6 @@ public sealed record CreateJob(
     [property: Id(16)] double? Beta = null,
     [property: Id(17)] int? NumGenerations = null,
     [property: Id(18)] double? Epsilon = null,
-    [property: Id(19)] int? MaxCompletionLength = null);
+    [property: Id(19)] int? MaxCompletionLength = null,
+    [property: Id(20)] bool AllowTruncation = false,
+    [property: Id(21)] bool AutoAdjustBatch = false);

@@ -13,6 +13,10 @@ public sealed class BaseModelOptions
     /// <summary>Learning rate that a learning_rate_multiplier of 1 means, per train type.</summary>
     public double LoraLearningRate { get; set; } = 2e-4;
     public double FullLearningRate { get; set; } = 1e-5;
+    /// <summary>The operator's price for training on this base, per million trained tokens (tokens × epochs); none when unset.</summary>
+    public decimal? PricePerMillionTrainedTokens { get; set; }
+    /// <summary>Training throughput to quote with until this cluster has measured its own (recent jobs' tokens/s).</summary>
+    public double? TrainTokensPerSecond { get; set; }
 }
 
 public sealed class BaseModelCatalogOptions
