@@ -97,8 +97,18 @@ public sealed class OneProcessFineTuningEndToEndTests(PlatformServer server) : F
 
 public sealed class ClusterFineTuningEndToEndTests(TwoWorkerClusterServer server) : FineTuningEndToEndTests(server), IClassFixture<TwoWorkerClusterServer>;
 
-/// <summary>`--roles api` here, two `--roles worker` processes, RabbitMQ, ADO.NET clustering.</summary>
+/// <summary>
+/// `--roles api,inference` here (the test also calls the tuned model), two `--roles worker` processes, RabbitMQ,
+/// ADO.NET clustering.
+/// </summary>
 public sealed class TwoWorkerClusterServer : Platform.Api.Tests.Distributed.ClusterServer
 {
     protected override int InitialWorkers => 2;
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var s = base.Settings();
+        s["Roles"] = "api,inference";
+        return s;
+    }
 }
