@@ -24,12 +24,13 @@ internal sealed partial class TestCommand : ICommand
         if (extra is not null) foreach (var a in extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new CliException("could not start dotnet test");
 
-        int succeeded = 0, failed = 0, errors = 0;
+        int succeeded = 0, failed = 0, errors = 0, failedLines = 0;
         async Task Pump(StreamReader reader, TextWriter echo)
         {
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 echo.WriteLine(line);
+                if (FailedTestLine().IsMatch(line)) Interlocked.Increment(ref failedLines);
                 var m = SummaryLine().Match(line);
                 if (!m.Success) continue;
                 var n = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -44,12 +45,18 @@ internal sealed partial class TestCommand : ICommand
         await Task.WhenAll(Pump(process.StandardOutput, Console.Out), Pump(process.StandardError, Console.Error));
         await process.WaitForExitAsync(cancellationToken);
 
-        // A test host that crashed or ran nothing reports no failed tests; count it so the run cannot look green.
-        var totalFailed = failed + errors + (process.ExitCode != 0 && failed + errors == 0 ? 1 : 0);
+        // A test host that crashed or ran nothing reports no failed tests; count it so the run cannot look green. A
+        // summary that never came (a host killed mid-run) still leaves one "failed <test>" line per failure.
+        failed = Math.Max(failed, failedLines);
+        var totalFailed = failed + errors + ((process.ExitCode != 0 || succeeded == 0) && failed + errors == 0 ? 1 : 0);
         Console.WriteLine($"{succeeded} passed, {totalFailed} failed");
         return totalFailed == 0 ? 0 : 1;
     }
 
     [GeneratedRegex(@"^\s+(succeeded|failed|error):\s+(\d+)\s*$")]
     private static partial Regex SummaryLine();
+
+    /// <summary>The per-test line Microsoft.Testing.Platform prints for each failure: "failed Namespace.Class.Test (1s 2ms)".</summary>
+    [GeneratedRegex(@"^failed \S+.* \(\d")]
+    private static partial Regex FailedTestLine();
 }

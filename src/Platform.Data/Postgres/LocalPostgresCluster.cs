@@ -52,8 +52,11 @@ public sealed class LocalPostgresCluster(string dataDirectory, int port)
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"], cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => StopAsync(immediate: false, cancellationToken);
+
+    /// <summary>Fast (clean) stop, or immediate (no checkpoint; for throwaway clusters whose data is deleted next).</summary>
+    public Task StopAsync(bool immediate, CancellationToken cancellationToken) =>
+        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "stop"], cancellationToken);
 
     /// <summary>True when a server is running on this data folder (e.g. left by an earlier `up`).</summary>
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)

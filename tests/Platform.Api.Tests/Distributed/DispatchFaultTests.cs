@@ -35,6 +35,7 @@ public sealed class DispatchFaultTests(ClusterServer server) : IClassFixture<Clu
     [Fact]
     public async Task A_start_message_rabbitmq_dead_lettered_fails_the_job_instead_of_vanishing()
     {
+        await server.ActiveSilosAsync(1, exactly: true); // a worker another test stopped has left the cluster
         var t = await server.NewTenantAsync();
         using var client = server.Client(t.Key);
         var file = await JobCalls.UploadSampleAsync(client);

@@ -54,6 +54,13 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        // Gracefully, so the silo leaves the cluster at once: a killed silo keeps its grains' calls failing until the
+        // membership declares it dead, and the next test's grains could be placed on it meanwhile.
+        if (!_process.HasExited)
+        {
+            try { await TerminateAsync(TimeSpan.FromSeconds(20)); }
+            catch (OperationCanceledException) { }
+        }
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
