@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Platform.Api.Inference.Placement;
 using Platform.Data.Postgres;
 
 namespace Platform.Api.Hosting;
@@ -27,6 +28,7 @@ internal static class OrleansHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "platform", clusterId: options.ClusterId);
             }
             silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "platform"; });
+            silo.AddPlacementDirector<SiloBoundPlacementStrategy, SiloBoundPlacementDirector>();
         });
         return builder;
     }

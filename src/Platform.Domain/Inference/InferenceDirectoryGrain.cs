@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Domain.Inference;
+
+/// <summary>
+/// Placed on the first silo that calls it, which in practice is an API silo (its router polls from start-up); where it
+/// lands matters only for how long the view is gone if that silo dies: routers keep their last view meanwhile.
+/// </summary>
+[Orleans.Placement.PreferLocalPlacement]
+public sealed partial class InferenceDirectoryGrain(
+    IOptions<InferenceDirectoryOptions> options, IGrainFactory grains, TimeProvider clock, ILogger<InferenceDirectoryGrain> logger)
+    : Grain, IInferenceDirectoryGrain
+{
+    private readonly Dictionary<string, LiveInferenceSilo> _silos = new(StringComparer.Ordinal);
+
+    public Task Announce(InferenceSiloAnnouncement silo)
+    {
+        _silos[silo.SiloId] = new LiveInferenceSilo(silo, clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task Leave(string siloId)
+    {
+        _silos.Remove(siloId);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LiveInferenceSilo>> Live() => Task.FromResult<IReadOnlyList<LiveInferenceSilo>>(LiveNow());
+
+    public Task ModelPublished(string baseModelId, string modelId, string adapterPath)
+    {
+        if (!options.Value.PreloadPublishedModels) return Task.CompletedTask;
+        // Only where the base already runs: preloading must not make a silo load a whole base model it was not serving.
+        foreach (var silo in LiveNow().Where(s => s.Silo.Bases.Any(b => b.BaseModelId == baseModelId && b.Loaded)))
+            Silo(silo).Preload(baseModelId, modelId, adapterPath).Ignore();
+        return Task.CompletedTask;
+    }
+
+    public async Task ModelDeleted(string modelId)
+    {
+        await Task.WhenAll(LiveNow().Select(async silo =>
+        {
+            try { await Silo(silo).Unload(modelId).WaitAsync(options.Value.LivenessWindow); }
+            catch (Exception e) { LogUnloadFailed(logger, silo.Silo.SiloId, modelId, e); }  // a dead silo holds nothing
+        }));
+    }
+
+    private IInferenceSiloGrain Silo(LiveInferenceSilo silo) => grains.GetGrain<IInferenceSiloGrain>(silo.Silo.SiloId);
+
+    private List<LiveInferenceSilo> LiveNow()
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.LivenessWindow;
+        foreach (var id in _silos.Where(s => s.Value.LastSeen < cutoff).Select(s => s.Key).ToList()) _silos.Remove(id);
+        return [.. _silos.Values.OrderBy(s => s.Silo.SiloId, StringComparer.Ordinal)];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell inference silo {Silo} to unload {Model}")]
+    private static partial void LogUnloadFailed(ILogger logger, string silo, string model, Exception e);
+}
+
+public sealed class InferenceDirectoryOptions
+{
+    public const string Section = "InferenceSilos";
+    /// <summary>How often each inference silo announces itself (and each API silo refreshes its routing view).</summary>
+    public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>A silo not heard from for this long is no longer routed to (three missed announcements by default).</summary>
+    public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromSeconds(6);
+    /// <summary>Load a just-published model's adapter on the silos running its base, so its first request does not wait.</summary>
+    public bool PreloadPublishedModels { get; set; } = true;
+}
