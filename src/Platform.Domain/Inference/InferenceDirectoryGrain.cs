@@ -66,6 +66,11 @@ public sealed class InferenceDirectoryOptions
     public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>A silo not heard from for this long is no longer routed to (three missed announcements by default).</summary>
     public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromSeconds(6);
+    /// <summary>
+    /// Adapter affinity: a request goes to a silo where its adapter is resident unless that silo runs this many more
+    /// sequences than the least busy one (then the adapter is loaded a second time there instead).
+    /// </summary>
+    public int AdapterAffinitySlack { get; set; } = 8;
     /// <summary>Load a just-published model's adapter on the silos running its base, so its first request does not wait.</summary>
     public bool PreloadPublishedModels { get; set; } = true;
 }

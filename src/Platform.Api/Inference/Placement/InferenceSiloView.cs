@@ -18,16 +18,18 @@ public sealed partial class InferenceSiloView(
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
     /// <summary>
-    /// The best silo for a request: one holding the base, not excluded; the adapter already resident first (adapter
-    /// affinity), then the base already running, then the fewest sequences; ties at random. Null when there is none.
+    /// The best silo for a request among those offering the base, not excluded, not draining: the fewest sequences,
+    /// counting <see cref="InferenceDirectoryOptions.AdapterAffinitySlack"/> extra on silos where the request's adapter
+    /// is not resident (so affinity wins unless the adapter's silo is that much busier), then one already running the
+    /// base, then at random. Null when there is none.
     /// </summary>
     public string? Choose(string baseModelId, string? adapterId, IReadOnlySet<string> exclude) =>
         _silos.Where(s => !exclude.Contains(s.Silo.SiloId) && !s.Silo.Draining && !Unreachable(s))
             .Select(s => (s.Silo.SiloId, Base: s.Silo.Bases.FirstOrDefault(b => b.BaseModelId == baseModelId)))
             .Where(s => s.Base is not null)
-            .OrderByDescending(s => adapterId is not null && s.Base!.ResidentAdapters.Contains(adapterId))
+            .OrderBy(s => s.Base!.Running + s.Base.Waiting + _inFlight.GetValueOrDefault(s.SiloId)
+                + (adapterId is null || s.Base.ResidentAdapters.Contains(adapterId) ? 0 : options.Value.AdapterAffinitySlack))
             .ThenByDescending(s => s.Base!.Loaded)
-            .ThenBy(s => s.Base!.Running + s.Base.Waiting + _inFlight.GetValueOrDefault(s.SiloId))
             .ThenBy(_ => Random.Shared.Next())
             .Select(s => s.SiloId).FirstOrDefault();
 

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Tests.Support;
+using Platform.Domain.Inference;
+
+namespace Platform.Api.Tests.Distributed;
+
+/// <summary>The API silo in the test process (<c>Roles=api</c>, no engine) and two inference silo processes; the first also trains.</summary>
+public sealed class InferenceClusterServer : ClusterServer
+{
+    public WorkerProcess First { get; private set; } = null!;
+    public WorkerProcess Second { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        First = StartInference("inference,worker");
+        Second = StartInference();
+        await ActiveSilosAsync(3);
+    }
+}
+
+/// <summary>Requests placed on inference silos through Orleans: announcements, adapter affinity, residency hooks, a silo killed.</summary>
+public sealed class InferencePlacementTests(InferenceClusterServer server) : IClassFixture<InferenceClusterServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan AfterKillBound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Both_inference_silos_serve_requests_and_an_adapter_goes_back_to_the_silo_where_it_is_resident()
+    {
+        using var admin = server.Admin();
+        await SilosAsync(admin, s => s.Count == 2);
+        var t = await server.NewTenantAsync();
+        using var client = server.Client(t.Key);
+        var before = await SilosAsync(admin, _ => true);
+
+        var spread = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat("qwen3-tiny", $"Hello {i}", 4))));
+        Assert.All(spread, r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        var served = await SilosAsync(admin, s => s.Sum(x => x.Requests) >= Total(before) + 4);
+        Assert.All(served, s => Assert.True(s.Requests > before.Single(b => b.Pid == s.Pid).Requests, $"silo {s.Pid} served none of 4 concurrent requests"));
+
+        var model = await Completions.RegisterAdapterModelAsync(server, t.TenantId, seed: 11);
+        Assert.Equal(HttpStatusCode.OK, (await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, "Who are you?", 4))).Response.StatusCode);
+        var resident = await SilosAsync(admin, s => s.Any(x => x.Resident.Contains(model)));
+        var holder = resident.Single(s => s.Resident.Contains(model));
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);  // the API's routing view refreshes every announce interval (1 s here)
+        var mark = await SilosAsync(admin, _ => true);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, $"Again {i}", 4))).Response.StatusCode);
+        var after = await SilosAsync(admin, s => Total(s) >= Total(mark) + 3);
+        Assert.Equal(mark.Single(s => s.Pid == holder.Pid).Requests + 3, after.Single(s => s.Pid == holder.Pid).Requests);
+    }
+
+    [Fact]
+    public async Task A_published_model_is_preloaded_and_a_deleted_model_is_unloaded_on_every_inference_silo()
+    {
+        using var admin = server.Admin();
+        var t = await server.NewTenantAsync();
+        using var client = server.Client(t.Key);
+        // Preloading goes only where the base already runs: run it on both silos first.
+        while (!(await SilosAsync(admin, s => s.Count == 2)).All(s => s.Loaded))
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat("qwen3-tiny", "Hi", 2))));
+
+        var file = await JobCalls.UploadSampleAsync(client);
+        var id = (await JobCalls.CreateAsync(client, file, epochs: 1, batchSize: 9)).GetProperty("id").GetString()!;
+        var done = await JobCalls.WaitForAsync(client, id, s => s is "succeeded" or "failed", TimeSpan.FromMinutes(4));
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        var model = done.GetProperty("fine_tuned_model").GetString()!;
+        var watch = Stopwatch.StartNew();
+        await SilosAsync(admin, s => s.Count == 2 && s.All(x => x.Resident.Contains(model)), TimeSpan.FromSeconds(30));
+        var preloaded = watch.Elapsed;
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/v1/models/{model}", Ct)).StatusCode);
+        watch.Restart();
+        await SilosAsync(admin, s => s.Count == 2 && s.All(x => !x.Resident.Contains(model)), TimeSpan.FromSeconds(30));
+        await Figures($"published model resident on both inference silos {preloaded.TotalSeconds:F1} s after the job succeeded; " +
+            $"deleted model gone from both {watch.Elapsed.TotalSeconds:F1} s after DELETE returned");
+    }
+
+    [Fact]
+    public async Task After_the_silo_holding_an_adapter_is_killed_new_requests_for_it_all_succeed_within_the_bound()
+    {
+        using var admin = server.Admin();
+        var doomed = server.StartInference();
+        await SilosAsync(admin, s => s.Any(x => x.Pid == doomed.Pid), TimeSpan.FromMinutes(2));
+        var t = await server.NewTenantAsync();
+        using var client = server.Client(t.Key);
+        var model = await Completions.RegisterAdapterModelAsync(server, t.TenantId, seed: 12);
+        // The adapter runs once on the doomed silo only (called directly), so affinity sends the API's requests there.
+        var silo = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IInferenceSiloGrain>((await SilosAsync(admin, _ => true)).Single(s => s.Pid == doomed.Pid).Id);
+        var call = new InferenceCall(t.TenantId, "qwen3-tiny", [1, 2, 3], model, $"jobs/{t.TenantId}/{model.Split(':')[^1]}/model",
+            new InferenceSampling(0, 1, 0, null, 1, [], [], false, 0));
+        await foreach (var _ in silo.Generate(call, Ct)) { }
+        await SilosAsync(admin, s => s.Single(x => x.Pid == doomed.Pid).Resident.Contains(model));
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        var mark = (await SilosAsync(admin, _ => true)).Single(s => s.Pid == doomed.Pid).Requests;
+        Assert.Equal(HttpStatusCode.OK, (await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, "Who are you?", 4))).Response.StatusCode);
+        await SilosAsync(admin, s => s.Single(x => x.Pid == doomed.Pid).Requests == mark + 1);  // affinity: it went to the doomed silo
+
+        doomed.Kill();
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var (response, body) = await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, $"Still there {i}?", 4));
+            times.Add(watch.Elapsed);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i} after the kill: {(int)response.StatusCode} {body}");
+            Assert.True(watch.Elapsed < AfterKillBound, $"request {i} after the kill took {watch.Elapsed.TotalSeconds:F1} s (bound {AfterKillBound.TotalSeconds} s)");
+        }
+        await Figures($"inference silo SIGKILL: {times.Count} new requests for its adapter all succeeded; times " +
+            $"{string.Join(", ", times.Select(x => $"{x.TotalSeconds:F2}"))} s (bound {AfterKillBound.TotalSeconds} s)");
+        await server.ActiveSilosAsync(3, exactly: true);  // the next test's grains must not be placed on the dead silo
+        await doomed.DisposeAsync();
+    }
+
+    private sealed record Silo(string Id, int Pid, long Requests, bool Loaded, IReadOnlyList<string> Resident);
+
+    private static long Total(IEnumerable<Silo> silos) => silos.Sum(s => s.Requests);
+
+    /// <summary>The live inference silos' qwen3-tiny engines, once <paramref name="until"/> holds (within a minute by default).</summary>
+    private static async Task<List<Silo>> SilosAsync(HttpClient admin, Func<List<Silo>, bool> until, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            var list = await admin.GetFromJsonAsync<JsonElement>("/admin/v1/inference", Ct);
+            var silos = list.GetProperty("data").EnumerateArray().Select(s =>
+            {
+                var tiny = s.GetProperty("base_models").EnumerateArray().Single(b => b.GetProperty("id").GetString() == "qwen3-tiny");
+                return new Silo(s.GetProperty("id").GetString()!, s.GetProperty("process_id").GetInt32(), s.GetProperty("requests").GetInt64(),
+                    tiny.GetProperty("loaded").GetBoolean(), [.. tiny.GetProperty("resident_adapters").EnumerateArray().Select(a => a.GetString()!)]);
+            }).ToList();
+            if (until(silos)) return silos;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"inference silos: {list}");
+            await Task.Delay(250, Ct);
+        }
+    }
+
+    private static Task Figures(string line) =>
+        File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "platform-fault-figures.log"), $"{DateTimeOffset.UtcNow:O} {line}\n", Ct);
+}
