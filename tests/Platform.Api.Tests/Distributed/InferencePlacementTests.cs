@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Tests.Support;
 using Platform.Domain.Inference;
@@ -101,7 +102,25 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
         Assert.Equal(HttpStatusCode.OK, (await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, "Who are you?", 4))).Response.StatusCode);
         await SilosAsync(admin, s => s.Single(x => x.Pid == doomed.Pid).Requests == mark + 1);  // affinity: it went to the doomed silo
 
+        // Every silo's engine already running, so the figures below time the failover, not a cold engine start.
+        while (!(await SilosAsync(admin, s => s.Count == 3)).All(s => s.Loaded))
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat("qwen3-tiny", "Hi", 2))));
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+
+        // A stream in flight on the doomed silo: it ends with a retriable error event, not a silent cut or a [DONE].
+        using var streaming = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(Completions.Chat(model, "Tell me a long story.", 4000, stream: true)),
+        };
+        using var stream = await client.SendAsync(streaming, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
+        while (await reader.ReadLineAsync(Ct) is { } line && !Regex.IsMatch(line, "\"content\":\"[^\"]")) { }  // a token, not the role event
+        Assert.Equal("", await reader.ReadLineAsync(Ct));
+
         doomed.Kill();
+        var sinceKill = Stopwatch.StartNew();
+        var rest = reader.ReadToEndAsync(Ct);
+        var streamEnded = rest.ContinueWith(_ => sinceKill.Elapsed, TaskScheduler.Default);
         var times = new List<TimeSpan>();
         for (var i = 0; i < 6; i++)
         {
@@ -111,8 +130,13 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i} after the kill: {(int)response.StatusCode} {body}");
             Assert.True(watch.Elapsed < AfterKillBound, $"request {i} after the kill took {watch.Elapsed.TotalSeconds:F1} s (bound {AfterKillBound.TotalSeconds} s)");
         }
-        await Figures($"inference silo SIGKILL: {times.Count} new requests for its adapter all succeeded; times " +
-            $"{string.Join(", ", times.Select(x => $"{x.TotalSeconds:F2}"))} s (bound {AfterKillBound.TotalSeconds} s)");
+        var tail = Completions.Events(await rest);
+        Assert.DoesNotContain("[DONE]", tail);
+        var error = JsonDocument.Parse(tail[^1]).RootElement.GetProperty("error");
+        Assert.Equal("inference_interrupted", error.GetProperty("code").GetString());
+        Assert.Contains("retry", error.GetProperty("message").GetString());
+        await Figures($"inference silo SIGKILL: the stream in flight on it ended with inference_interrupted {(await streamEnded).TotalSeconds:F1} s after the kill; " +
+            $"{times.Count} new requests for its adapter all succeeded, times {string.Join(", ", times.Select(x => $"{x.TotalSeconds:F2}"))} s (bound {AfterKillBound.TotalSeconds} s)");
         await server.ActiveSilosAsync(3, exactly: true);  // the next test's grains must not be placed on the dead silo
         await doomed.DisposeAsync();
     }

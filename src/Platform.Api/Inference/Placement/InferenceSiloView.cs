@@ -10,11 +10,13 @@ namespace Platform.Api.Inference.Placement;
 /// requests this process has sent each silo since (so a burst spreads before the next announcement shows the load).
 /// </summary>
 public sealed partial class InferenceSiloView(
-    IGrainFactory grains, IOptions<InferenceDirectoryOptions> options, ILogger<InferenceSiloView> logger) : BackgroundService
+    IGrainFactory grains, IOptions<InferenceDirectoryOptions> options, TimeProvider clock, ILogger<InferenceSiloView> logger) : BackgroundService
 {
     private volatile IReadOnlyList<LiveInferenceSilo> _silos = [];
-    // Silo id -> the LastSeen of its announcement when a call to it failed: it stays out until a later announcement.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _unreachableSince = new();
+    // Silo id -> its announcement's LastSeen when a call to it failed, and when (this process's clock). It stays out for a
+    // liveness window (a dead silo's last announcement may still reach the directory after the failure), then until it
+    // announces itself again.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Seen, DateTimeOffset At)> _unreachable = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
     /// <summary>
@@ -37,7 +39,7 @@ public sealed partial class InferenceSiloView(
 
     /// <summary>A call to the silo failed in transport: leave it out until it announces itself again.</summary>
     public void MarkUnreachable(string siloId) =>
-        _unreachableSince[siloId] = _silos.FirstOrDefault(s => s.Silo.SiloId == siloId)?.LastSeen ?? DateTimeOffset.MinValue;
+        _unreachable[siloId] = (_silos.FirstOrDefault(s => s.Silo.SiloId == siloId)?.LastSeen ?? DateTimeOffset.MinValue, clock.GetUtcNow());
 
     /// <summary>Counts a request as sent to the silo until the returned handle is disposed.</summary>
     public IDisposable Track(string siloId)
@@ -55,7 +57,8 @@ public sealed partial class InferenceSiloView(
         }
     }
 
-    private bool Unreachable(LiveInferenceSilo s) => _unreachableSince.TryGetValue(s.Silo.SiloId, out var seen) && seen >= s.LastSeen;
+    private bool Unreachable(LiveInferenceSilo s) => _unreachable.TryGetValue(s.Silo.SiloId, out var mark)
+        && (s.LastSeen <= mark.Seen || clock.GetUtcNow() - mark.At < options.Value.LivenessWindow);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
