@@ -29,6 +29,8 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan AfterKillBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FreedBound = TimeSpan.FromSeconds(5);
+    private const int MaxTokens = 30000;
 
     [Fact]
     public async Task Both_inference_silos_serve_requests_and_an_adapter_goes_back_to_the_silo_where_it_is_resident()
@@ -54,6 +56,31 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
             Assert.Equal(HttpStatusCode.OK, (await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, $"Again {i}", 4))).Response.StatusCode);
         var after = await SilosAsync(admin, s => Total(s) >= Total(mark) + 3);
         Assert.Equal(mark.Single(s => s.Pid == holder.Pid).Requests + 3, after.Single(s => s.Pid == holder.Pid).Requests);
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_frees_its_slot_on_the_remote_silo_at_once()
+    {
+        using var admin = server.Admin();
+        await SilosAsync(admin, s => s.Count == 2);
+        var t = await server.NewTenantAsync();
+        using var client = server.Client(t.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(Completions.Chat("qwen3-tiny", "Count to a million.", MaxTokens, stream: true)),
+        };
+        var stream = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using (var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct)))
+            while (await reader.ReadLineAsync(Ct) is { } line && !Regex.IsMatch(line, "\"content\":\"[^\"]")) { }
+        var running = await SilosAsync(admin, s => s.Sum(x => x.Running) == 1);
+        var rate = running.Single(s => s.Running == 1).TokensPerSecond;
+
+        var watch = Stopwatch.StartNew();
+        stream.Dispose();  // the client goes away mid-stream
+        await SilosAsync(admin, s => s.Sum(x => x.Running) == 0, FreedBound);
+        // Left to run, the sequence would have gone on for MaxTokens / rate seconds.
+        Assert.True(rate <= 0 || MaxTokens / rate > 2 * FreedBound.TotalSeconds, $"{rate} tokens/s: the sequence might have ended by itself");
+        await Figures($"remote stream disconnected at {rate:F0} tokens/s: its slot on the inference silo free within {watch.Elapsed.TotalSeconds:F1} s (announce interval 1 s; bound {FreedBound.TotalSeconds} s)");
     }
 
     [Fact]
@@ -141,7 +168,7 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
         await doomed.DisposeAsync();
     }
 
-    private sealed record Silo(string Id, int Pid, long Requests, bool Loaded, IReadOnlyList<string> Resident);
+    private sealed record Silo(string Id, int Pid, long Requests, bool Loaded, IReadOnlyList<string> Resident, int Running, double TokensPerSecond);
 
     private static long Total(IEnumerable<Silo> silos) => silos.Sum(s => s.Requests);
 
@@ -156,7 +183,8 @@ public sealed class InferencePlacementTests(InferenceClusterServer server) : ICl
             {
                 var tiny = s.GetProperty("base_models").EnumerateArray().Single(b => b.GetProperty("id").GetString() == "qwen3-tiny");
                 return new Silo(s.GetProperty("id").GetString()!, s.GetProperty("process_id").GetInt32(), s.GetProperty("requests").GetInt64(),
-                    tiny.GetProperty("loaded").GetBoolean(), [.. tiny.GetProperty("resident_adapters").EnumerateArray().Select(a => a.GetString()!)]);
+                    tiny.GetProperty("loaded").GetBoolean(), [.. tiny.GetProperty("resident_adapters").EnumerateArray().Select(a => a.GetString()!)],
+                    tiny.GetProperty("running").GetInt32(), tiny.GetProperty("tokens_per_second").GetDouble());
             }).ToList();
             if (until(silos)) return silos;
             if (DateTime.UtcNow > deadline) Assert.Fail($"inference silos: {list}");
