@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
+using Platform.Domain.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Platform.Domain.Inference;
 
 /// <summary>
-/// Placed on the first silo that calls it, which in practice is an API silo (its router polls from start-up); where it
-/// lands matters only for how long the view is gone if that silo dies: routers keep their last view meanwhile.
+/// On an API silo when there is one (not on a silo busy with engines). If its silo dies, it is re-created elsewhere
+/// once Orleans declares the death, and refills within one announce interval; routers keep their last view meanwhile.
 /// </summary>
-[Orleans.Placement.PreferLocalPlacement]
+[ApiSiloPlacement]
 public sealed partial class InferenceDirectoryGrain(
     IOptions<InferenceDirectoryOptions> options, IGrainFactory grains, TimeProvider clock, ILogger<InferenceDirectoryGrain> logger)
     : Grain, IInferenceDirectoryGrain

@@ -30,7 +30,7 @@ public class ClusterServer : RabbitMqServer
         s["Workers:AnnounceInterval"] = "00:00:01";
         s["Workers:LivenessWindow"] = "00:00:04";
         s["InferenceSilos:AnnounceInterval"] = "00:00:01";
-        s["InferenceSilos:LivenessWindow"] = "00:00:04";
+        s["InferenceSilos:LivenessWindow"] = "00:00:08";  // generous: a starved test machine delays announcements
         return s;
     }
 
@@ -44,7 +44,7 @@ public class ClusterServer : RabbitMqServer
         ["Worker:AcceptRetries"] = "1", ["Worker:AcceptRetryInterval"] = "00:00:01", ["Worker:SlotWait"] = "00:00:02",
         ["Workers:AnnounceInterval"] = "00:00:01", ["Workers:LivenessWindow"] = "00:00:04",
         ["Scheduler:LeaseTimeout"] = "00:00:04", ["Scheduler:SweepInterval"] = "00:00:00.500", ["Logging:LogLevel:Default"] = "Warning",
-        ["InferenceSilos:AnnounceInterval"] = "00:00:01", ["InferenceSilos:LivenessWindow"] = "00:00:04",
+        ["InferenceSilos:AnnounceInterval"] = "00:00:01", ["InferenceSilos:LivenessWindow"] = "00:00:08",
     };
 
     /// <summary>A worker process joined to this cluster; stopped with the fixture if the test does not stop it.</summary>

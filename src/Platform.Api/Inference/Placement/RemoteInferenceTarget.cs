@@ -36,7 +36,7 @@ public sealed partial class RemoteInferenceTarget(
     private async Task<Opened> OpenAsync(InferenceCall call, HashSet<string> tried, CancellationToken cancellationToken)
     {
         Exception? lost = null;
-        while (tried.Count < MaxSilos && view.Choose(call.BaseModelId, call.AdapterId, tried) is { } silo)
+        while (tried.Count < MaxSilos && await ChooseAsync(call, tried, cancellationToken) is { } silo)
         {
             tried.Add(silo);
             var tracking = view.Track(silo);
@@ -53,7 +53,7 @@ public sealed partial class RemoteInferenceTarget(
                 LogSiloLost(logger, silo, e);
                 view.MarkUnreachable(silo);
                 lost = e;
-                await CloseAsync(chunks, tracking);
+                Abandon(chunks, tracking);
             }
             catch
             {
@@ -64,6 +64,14 @@ public sealed partial class RemoteInferenceTarget(
         throw new InferenceUnavailableException(lost is null
             ? $"No inference silo serves base model '{call.BaseModelId}' at the moment; retry later."
             : $"The inference silos tried for base model '{call.BaseModelId}' could not be reached; retry the request.");
+    }
+
+    /// <summary>The view's choice; with none left, the directory's latest list (a silo may have announced late) is asked once.</summary>
+    private async Task<string?> ChooseAsync(InferenceCall call, HashSet<string> tried, CancellationToken cancellationToken)
+    {
+        if (view.Choose(call.BaseModelId, call.AdapterId, tried) is { } silo) return silo;
+        await view.RefreshAsync(cancellationToken);
+        return view.Choose(call.BaseModelId, call.AdapterId, tried);
     }
 
     private async Task PumpAsync(InferenceCall call, Opened opened, HashSet<string> tried, ChannelWriter<GenerationChunk> output, CancellationToken cancellationToken)
@@ -86,7 +94,7 @@ public sealed partial class RemoteInferenceTarget(
             {
                 LogSiloLost(logger, opened.Silo, e);
                 view.MarkUnreachable(opened.Silo);
-                await CloseAsync(opened.Chunks, opened.Tracking);
+                Abandon(opened.Chunks, opened.Tracking);
                 if (sent)
                 {
                     output.TryComplete(new InferenceInterruptedException("The inference server running this request went away; retry the request.", e));
@@ -111,6 +119,9 @@ public sealed partial class RemoteInferenceTarget(
     /// <summary>Transport failures and a silo that vanished, as opposed to the engine's own errors or the caller leaving.</summary>
     private static bool IsSiloLost(Exception e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e is OrleansException or TimeoutException or EnumerationAbortedException;
+
+    /// <summary>A lost silo's enumerator: its disposal call may wait for a response timeout, so nobody waits for it.</summary>
+    private static void Abandon(IAsyncEnumerator<InferenceChunk> chunks, IDisposable tracking) => _ = CloseAsync(chunks, tracking);
 
     private static async Task CloseAsync(IAsyncEnumerator<InferenceChunk> chunks, IDisposable tracking)
     {
