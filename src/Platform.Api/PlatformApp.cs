@@ -28,6 +28,7 @@ public static class PlatformApp
         app.MapOpenApi();
         app.MapAdminTenantsApi();
         app.MapAdminWorkersApi();
+        app.MapAdminInferenceApi();
 
         var v1 = app.MapGroup("/v1")
             .AddEndpointFilter<TenantKeyFilter>()

@@ -52,7 +52,7 @@ public static class ChatCompletionsApi
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return ApiError.Result(500, $"Inference failed: {e.Message}", "server_error", "inference_failed");
+            return InferenceFailures.Result(e);
         }
         var choices = Enumerable.Range(0, n).Select(i =>
         {
@@ -104,7 +104,7 @@ public static class ChatCompletionsApi
         }
         catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
         {
-            await sse.WriteAsync(new ApiError(new ApiError.Body($"Inference failed: {e.Message}", "server_error", null, "inference_failed")), ct);
+            await sse.WriteAsync(InferenceFailures.Error(e), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }  // the client left; its sequences are already freed
     }

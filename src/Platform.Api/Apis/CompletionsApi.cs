@@ -50,7 +50,12 @@ public static class CompletionsApi
         }
         catch (Exception e) when (e is not OperationCanceledException && !request.Params.Stream)
         {
-            return ApiError.Result(500, $"Inference failed: {e.Message}", "server_error", "inference_failed");
+            return InferenceFailures.Result(e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            await sse.WriteAsync(InferenceFailures.Error(e), ct);  // headers are gone: the error is the stream's last event
+            return Results.Empty;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -5,6 +5,7 @@ using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.Inference;
 using Platform.Data;
+using Platform.Domain.Inference;
 using Platform.Domain.Models;
 using Platform.Domain.Storage;
 using Platform.Domain.Tenants;
@@ -65,7 +66,10 @@ public static class ModelsApi
         if (registry.Find(modelId) is not null)
             return ApiError.Result(403, $"Base model '{modelId}' cannot be deleted.", "permission_error", "model_not_deletable", "model");
         await grains.GetGrain<ITenantGrain>(TenantCaller.From(http).TenantId).DeleteModel(modelId);
+        // This silo's engines at once (even with the directory unreachable), then every inference silo's.
         http.RequestServices.GetService<InferencePool>()?.Unload(modelId);
+        try { await grains.GetGrain<IInferenceDirectoryGrain>(IInferenceDirectoryGrain.Key).ModelDeleted(modelId).WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (Exception e) when (e is OrleansException or TimeoutException) { }  // left resident until evicted; no request can name it now
         return Results.Ok(new ModelDeleted(modelId, true));
     }
 

@@ -1,14 +1,17 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Platform.Api.Inference.Placement;
 using Platform.Data.Postgres;
+using Platform.Domain.Placement;
 
 namespace Platform.Api.Hosting;
 
 internal static class OrleansHosting
 {
     /// <summary>The silo runs inside the API process: localhost clustering by default, membership in Postgres with "adonet".</summary>
-    public static WebApplicationBuilder AddPlatformSilo(this WebApplicationBuilder builder, string connectionString)
+    public static WebApplicationBuilder AddPlatformSilo(this WebApplicationBuilder builder, string connectionString, PlatformRoles roles)
     {
         var options = builder.Configuration.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>() ?? new();
         builder.UseOrleans(silo =>
@@ -27,6 +30,9 @@ internal static class OrleansHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "platform", clusterId: options.ClusterId);
             }
             silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "platform"; });
+            silo.UseSiloMetadata(new Dictionary<string, string> { [ApiSiloPlacementStrategy.RolesMetadataKey] = roles.ToString() });
+            silo.AddPlacementDirector<SiloBoundPlacementStrategy, SiloBoundPlacementDirector>();
+            silo.AddPlacementDirector<ApiSiloPlacementStrategy, ApiSiloPlacementDirector>();
         });
         return builder;
     }

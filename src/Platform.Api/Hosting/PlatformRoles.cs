@@ -9,6 +9,10 @@ public sealed record PlatformRoles(bool Api, bool Worker, bool Inference)
 {
     private static readonly string[] Known = ["api", "worker", "inference"];
 
+    /// <summary>"api,worker,inference" style, as configured (the silo's metadata carries it).</summary>
+    public override string ToString() =>
+        string.Join(',', new[] { Api ? "api" : null, Worker ? "worker" : null, Inference ? "inference" : null }.OfType<string>());
+
     public static PlatformRoles From(IConfiguration configuration)
     {
         var roles = (configuration["Roles"] ?? "api,worker,inference").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

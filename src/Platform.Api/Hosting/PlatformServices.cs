@@ -58,7 +58,7 @@ internal static class PlatformServices
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         });
         builder.Services.AddOpenApi();
-        builder.AddPlatformSilo(connectionString);
+        builder.AddPlatformSilo(connectionString, roles);
         builder.AddPlatformMessaging(roles.Worker);
         builder.AddPlatformInference(roles);
         builder.Services.AddHostedService<SchedulerKeeper>();

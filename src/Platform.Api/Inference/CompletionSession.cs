@@ -67,7 +67,7 @@ public sealed class CompletionSession
         {
             var readers = new List<ChannelReader<GenerationChunk>>();
             for (var choice = 0; choice < p.N; choice++)
-                readers.Add(target.Submit(new InferenceRequest
+                readers.Add(await target.SubmitAsync(new InferenceRequest
                 {
                     TenantId = tenant, Prompt = prompt, Adapter = model.Adapter,
                     Sampling = new SamplingParams
@@ -77,6 +77,11 @@ public sealed class CompletionSession
                     },
                 }, http.RequestAborted));
             return (new CompletionSession(services, tenant, p.Model, prompt.Length, lease, readers), null);
+        }
+        catch (InferenceUnavailableException e)
+        {
+            lease.Dispose();
+            return (null, ApiError.Result(503, e.Message, "server_error", "inference_unavailable", "model"));
         }
         catch (InferenceRefusedException e)
         {

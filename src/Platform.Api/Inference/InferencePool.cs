@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Models;
 using Platform.Inference;
@@ -15,6 +16,7 @@ namespace Platform.Api.Inference;
 public sealed class InferencePool(BaseModelRegistry registry, IOptions<InferenceOptions> options, ILoggerFactory loggers) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<InferenceEngine>> engines = new();
+    private long sequences;
 
     /// <summary>Base model ids whose engine is running here.</summary>
     public IReadOnlyList<string> LoadedBases => [.. engines.Where(e => e.Value.IsValueCreated).Select(e => e.Key)];
@@ -23,6 +25,17 @@ public sealed class InferencePool(BaseModelRegistry registry, IOptions<Inference
 
     public InferenceEngine Engine(string baseModelId) =>
         engines.GetOrAdd(baseModelId, id => new Lazy<InferenceEngine>(() => Start(id), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>Sequences submitted to this silo's engines since it started (local and remote callers alike).</summary>
+    public long Sequences => Interlocked.Read(ref sequences);
+
+    /// <summary>Submits to one of this pool's engines, counting the sequence.</summary>
+    public ChannelReader<GenerationChunk> Submit(InferenceEngine engine, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var reader = engine.Submit(request, cancellationToken);
+        Interlocked.Increment(ref sequences);
+        return reader;
+    }
 
     public InferenceEngine? Loaded(string baseModelId) =>
         engines.TryGetValue(baseModelId, out var engine) && engine.IsValueCreated ? engine.Value : null;

@@ -14,28 +14,25 @@ public interface IInferenceTarget
 {
     Qwen3Tokenizer Tokenizer { get; }
     int MaxContext { get; }
-    ChannelReader<GenerationChunk> Submit(InferenceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The sequence's chunks once an engine admitted it; throws <see cref="Platform.Inference.InferenceRefusedException"/>
+    /// when refused, <see cref="InferenceUnavailableException"/> when no engine could be reached. Cancelling frees its slot.
+    /// </summary>
+    Task<ChannelReader<GenerationChunk>> SubmitAsync(InferenceRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>This process's own engines (the one-process default, and every inference silo for itself).</summary>
-public sealed class LocalInferenceRouter(InferencePool pool) : IInferenceRouter
+/// <summary>This process's own engine for the base: no serialization, no hop.</summary>
+public sealed class LocalInferenceTarget(InferencePool pool, InferenceEngine engine) : IInferenceTarget
 {
-    public async Task<IInferenceTarget> RouteAsync(ServedModel model, CancellationToken cancellationToken) =>
-        new LocalTarget(await Task.Run(() => pool.Engine(model.BaseModelId), cancellationToken));
-
-    private sealed class LocalTarget(InferenceEngine engine) : IInferenceTarget
-    {
-        public Qwen3Tokenizer Tokenizer => engine.Tokenizer;
-        public int MaxContext => engine.Config.MaxPositionEmbeddings;
-        public ChannelReader<GenerationChunk> Submit(InferenceRequest request, CancellationToken cancellationToken) => engine.Submit(request, cancellationToken);
-    }
+    public Qwen3Tokenizer Tokenizer => engine.Tokenizer;
+    public int MaxContext => engine.Config.MaxPositionEmbeddings;
+    public Task<ChannelReader<GenerationChunk>> SubmitAsync(InferenceRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(pool.Submit(engine, request, cancellationToken));
 }
 
-/// <summary>An API-only process with no inference silo to send to: completions answer 503 with a clear error.</summary>
-public sealed class NoInferenceRouter : IInferenceRouter
-{
-    public Task<IInferenceTarget> RouteAsync(ServedModel model, CancellationToken cancellationToken) =>
-        throw new InferenceUnavailableException($"No inference process holds base model '{model.BaseModelId}' (this process runs without the inference role).");
-}
-
+/// <summary>No inference silo holds the base (or none could be reached): 503 inference_unavailable.</summary>
 public sealed class InferenceUnavailableException(string message) : Exception(message);
+
+/// <summary>The silo running a sequence went away after its first token was sent: the client should retry (503 / an error event).</summary>
+public sealed class InferenceInterruptedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -6,8 +6,11 @@ using Platform.Inference.Lora;
 
 namespace Platform.Api.Inference;
 
-/// <summary>A model a tenant may call: a base model, or its own fine-tuned model (or checkpoint) as an adapter on its base.</summary>
-public sealed record ServedModel(string Id, string BaseModelId, AdapterRef? Adapter);
+/// <summary>
+/// A model a tenant may call: a base model, or its own fine-tuned model (or checkpoint) as an adapter on its base.
+/// <c>AdapterPath</c> is the adapter's artifact-store path, which other silos resolve against their own store root.
+/// </summary>
+public sealed record ServedModel(string Id, string BaseModelId, AdapterRef? Adapter, string? AdapterPath = null);
 
 /// <summary>
 /// Resolves the <c>model</c> of a completion request for the calling tenant. Read from the database on every call, so a
@@ -24,7 +27,7 @@ public sealed class ServedModels(IDbContextFactory<PlatformDbContext> dbFactory,
             .Select(m => new { m.BaseModel, m.Path }).SingleOrDefaultAsync(cancellationToken);
         (string, string)? found = model is not null ? (model.BaseModel, model.Path) : await CheckpointAsync(db, modelId, tenantId, cancellationToken);
         if (found is not var (baseModel, path) || registry.Find(baseModel) is null) return null;
-        return new ServedModel(modelId, baseModel, new AdapterRef(modelId, store.Folder(path)));
+        return new ServedModel(modelId, baseModel, new AdapterRef(modelId, store.Folder(path)), path);
     }
 
     private static async Task<(string, string)?> CheckpointAsync(PlatformDbContext db, string modelId, string tenantId, CancellationToken ct)

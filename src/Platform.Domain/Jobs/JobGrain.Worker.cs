@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data;
 using Platform.Data.Entities;
+using Platform.Domain.Inference;
 using Platform.Domain.Webhooks;
 
 namespace Platform.Domain.Jobs;
@@ -110,6 +111,7 @@ public sealed partial class JobGrain
         var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
         if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
         var now = clock.GetUtcNow();
+        var published = (string?)null;
         switch (outcome.Kind)
         {
             case RunOutcome.Succeeded:
@@ -123,6 +125,7 @@ public sealed partial class JobGrain
                     CreatedAt = now,
                 });
                 job.FineTunedModel = name;
+                if (JobSnapshot.From(job).Settings.TrainType == "lora") published = name;
                 WebhookEventTypes.Enqueue(db, job.TenantId, WebhookEventTypes.ModelPublished, new { id = name, fine_tuning_job_id = job.Id }, now);
                 job.TrainedTokens = outcome.TrainedTokens;
                 job.FinishedAt = now;
@@ -149,6 +152,9 @@ public sealed partial class JobGrain
         job.HeartbeatAt = null;
         await db.SaveChangesAsync();
         KickScheduler();
+        if (published is not null)  // fire-and-forget: the model is callable whether or not this hint arrives
+            grains.GetGrain<IInferenceDirectoryGrain>(IInferenceDirectoryGrain.Key)
+                .ModelPublished(job.Model, published, store.Relative(outcome.AdapterFolder!)).Ignore();
     }
 
     public async Task HandBack(int attempt, string workerId, string reason)

@@ -24,7 +24,7 @@ public sealed partial class InferenceEngine
                 LogStepFailed(logger, e);
                 foreach (var sequence in running.ToList()) Finish(sequence, e);
             }
-            Stats = new EngineStats(running.Count, waiting.Count + incoming.Count, pages.Free, pages.Total, cache.PageSize, residency.ResidentIds, steps);
+            Stats = new EngineStats(running.Count, waiting.Count + incoming.Count, pages.Free, pages.Total, cache.PageSize, residency.ResidentIds, steps, generated);
             if (running.Count == 0) wake.WaitOne(waiting.Count > 0 ? 20 : 500);
         }
         var error = new ObjectDisposedException(nameof(InferenceEngine));
@@ -150,6 +150,7 @@ public sealed partial class InferenceEngine
     private void Append(Sequence sequence, int token, TokenLogprob? logprob)
     {
         sequence.Generated++;
+        generated++;
         var sampling = sequence.Sampling;
         var prompt = sequence.Request.Prompt.Length;
         if (sampling.StopTokenIds.Contains(token))

@@ -37,6 +37,7 @@ public sealed partial class InferenceEngine : IDisposable
     private volatile bool stopping;
     private long submitted;
     private long steps;
+    private long generated;
 
     public InferenceEngine(Qwen3ForCausalLM model, Qwen3Tokenizer tokenizer, InferenceOptions options, ILogger? logger = null)
     {

@@ -30,6 +30,10 @@ public static class BaseModelLoader
         return HfModelFolder.Load(presetOrFolder, dtype, cancellationToken: cancellationToken);
     }
 
+    /// <summary>The model's shape without its weights (a process that routes requests needs the context length, not the model).</summary>
+    public static Qwen3Config LoadConfig(string presetOrFolder) =>
+        IsPreset(presetOrFolder) ? Qwen3Presets.Get(presetOrFolder) : Qwen3Config.FromFile(Path.Combine(presetOrFolder, HfModelFolder.ConfigFile));
+
     /// <summary>The folder's tokenizer.json when it has one, else Qwen3's tokenizer shipped with the library (presets).</summary>
     public static Qwen3Tokenizer LoadTokenizer(string presetOrFolder) =>
         !IsPreset(presetOrFolder) && File.Exists(Path.Combine(presetOrFolder, TokenizerFiles.TokenizerJson))

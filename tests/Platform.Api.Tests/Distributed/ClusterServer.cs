@@ -29,6 +29,8 @@ public class ClusterServer : RabbitMqServer
         s["Cluster:ClusterId"] = ClusterId;
         s["Workers:AnnounceInterval"] = "00:00:01";
         s["Workers:LivenessWindow"] = "00:00:04";
+        s["InferenceSilos:AnnounceInterval"] = "00:00:01";
+        s["InferenceSilos:LivenessWindow"] = "00:00:08";  // generous: a starved test machine delays announcements
         return s;
     }
 
@@ -42,6 +44,7 @@ public class ClusterServer : RabbitMqServer
         ["Worker:AcceptRetries"] = "1", ["Worker:AcceptRetryInterval"] = "00:00:01", ["Worker:SlotWait"] = "00:00:02",
         ["Workers:AnnounceInterval"] = "00:00:01", ["Workers:LivenessWindow"] = "00:00:04",
         ["Scheduler:LeaseTimeout"] = "00:00:04", ["Scheduler:SweepInterval"] = "00:00:00.500", ["Logging:LogLevel:Default"] = "Warning",
+        ["InferenceSilos:AnnounceInterval"] = "00:00:01", ["InferenceSilos:LivenessWindow"] = "00:00:08",
     };
 
     /// <summary>A worker process joined to this cluster; stopped with the fixture if the test does not stop it.</summary>
@@ -50,6 +53,16 @@ public class ClusterServer : RabbitMqServer
         var worker = WorkerProcess.Start(WorkerSettings());
         _workers.Add(worker);
         return worker;
+    }
+
+    /// <summary>An inference silo process (<c>Roles=inference</c>, or e.g. "inference,worker") joined to this cluster.</summary>
+    public WorkerProcess StartInference(string roles = "inference")
+    {
+        var settings = WorkerSettings();
+        settings["Roles"] = roles;
+        var process = WorkerProcess.Start(settings);
+        _workers.Add(process);
+        return process;
     }
 
     public override async ValueTask InitializeAsync()

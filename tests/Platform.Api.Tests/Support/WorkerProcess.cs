@@ -4,8 +4,8 @@ using Platform.Data.Postgres;
 namespace Platform.Api.Tests.Support;
 
 /// <summary>
-/// A worker silo in its own OS process: the Platform.Api executable built beside the tests, run with
-/// <c>Roles=worker</c> and the cluster's settings, so it can be killed like a real machine failing.
+/// A worker (or inference) silo in its own OS process: the Platform.Api executable built beside the tests, run with
+/// <c>Roles=worker</c> (or the settings' <c>Roles</c>) and the cluster's settings, so it can be killed like a real machine failing.
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
@@ -21,7 +21,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         var settings = new Dictionary<string, string?>(clusterSettings)
         {
-            ["Roles"] = "worker",
+            ["Roles"] = clusterSettings.GetValueOrDefault("Roles") ?? "worker",
             ["Cluster:SiloPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString(),
             ["Cluster:GatewayPort"] = LocalPostgresCluster.FreeLoopbackPort().ToString(),
             ["urls"] = "http://127.0.0.1:0",
