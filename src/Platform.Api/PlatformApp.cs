@@ -2,6 +2,7 @@ using Platform.Api.Apis;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
+using Platform.WebConsole;
 
 namespace Platform.Api;
 
@@ -28,6 +29,8 @@ public static class PlatformApp
         app.MapOpenApi();
         app.MapAdminTenantsApi();
         app.MapAdminWorkersApi();
+        app.MapAdminAuditApi();
+        app.MapPlatformConsole();
 
         var v1 = app.MapGroup("/v1")
             .AddEndpointFilter<TenantKeyFilter>()

@@ -9,6 +9,7 @@ using Platform.Domain.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Domain.Storage;
 using Platform.Training.Text;
+using Platform.WebConsole;
 using Platform.Worker;
 
 namespace Platform.Api.Hosting;
@@ -37,6 +38,7 @@ internal static class PlatformServices
         var roles = PlatformRoles.From(config);
         builder.Services.AddSingleton(roles);
         if (roles.Api) builder.Services.AddHostedService<WebhookDispatcher>();
+        if (roles.Api) builder.Services.AddPlatformConsole(config);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPlatformData(connectionString);
