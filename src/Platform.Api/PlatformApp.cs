@@ -20,6 +20,7 @@ public static class PlatformApp
         if (string.IsNullOrEmpty(builder.Configuration["Admin:Key"]))
             builder.Configuration["Admin:Key"] = Environment.GetEnvironmentVariable("PLATFORM_ADMIN_KEY");
         builder.AddPlatformServices();
+        builder.UseConsoleAssets();
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
@@ -30,7 +31,7 @@ public static class PlatformApp
         app.MapAdminTenantsApi();
         app.MapAdminWorkersApi();
         app.MapAdminAuditApi();
-        app.MapPlatformConsole();
+        app.MapPlatformConsole(ConsoleAssets.EndpointsManifest);
 
         var v1 = app.MapGroup("/v1")
             .AddEndpointFilter<TenantKeyFilter>()

@@ -2,13 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data;
 using Platform.Data.Entities;
+using Platform.Domain.Files;
 
 namespace Platform.WebConsole.Queries;
 
 public sealed record FileRow(StoredFile File, string TenantName);
-
-/// <summary>A validation problem at a line of the uploaded file.</summary>
-public sealed record ValidationProblem(int? Line, string Message);
 
 public sealed class FileQueries(IDbContextFactory<PlatformDbContext> dbFactory, Microsoft.Extensions.Options.IOptions<ConsoleOptions> options)
 {
@@ -32,14 +30,7 @@ public sealed class FileQueries(IDbContextFactory<PlatformDbContext> dbFactory, 
             .Join(db.Tenants, f => f.TenantId, t => t.Id, (f, t) => new FileRow(f, t.Name)).SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The stored report: a JSON array of {line, message}.</summary>
-    public static IReadOnlyList<ValidationProblem> Problems(StoredFile file)
-    {
-        if (string.IsNullOrEmpty(file.ErrorReport)) return [];
-        using var doc = JsonDocument.Parse(file.ErrorReport);
-        if (doc.RootElement.ValueKind != JsonValueKind.Array) return [new ValidationProblem(null, file.ErrorReport)];
-        return doc.RootElement.EnumerateArray().Select(e => new ValidationProblem(
-            e.TryGetProperty("line", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetInt32() : null,
-            e.TryGetProperty("message", out var m) ? m.GetString() ?? "" : e.ToString())).ToList();
-    }
+    /// <summary>The stored report, as the upload's validation wrote it (line numbers are 1-based).</summary>
+    public static IReadOnlyList<ValidationProblem> Problems(StoredFile file) =>
+        string.IsNullOrEmpty(file.ErrorReport) ? [] : JsonSerializer.Deserialize<List<ValidationProblem>>(file.ErrorReport) ?? [];
 }
