@@ -39,7 +39,7 @@ public static class ConsoleServices
             cookie.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return Task.CompletedTask;
+                return context.Response.WriteAsync("Forbidden: your sign-in does not give access to this page.");
             };
         });
         services.AddAuthorizationBuilder()

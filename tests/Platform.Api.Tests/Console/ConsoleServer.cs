@@ -44,7 +44,12 @@ public sealed class ConsoleServer : PlatformServer
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
         context.SetDefaultTimeout(20_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Browser-side problems go to the test output, to explain a page that never became interactive.
+        page.Console += (_, m) => TestContext.Current.SendDiagnosticMessage($"browser {m.Type}: {m.Text} {m.Location}");
+        page.RequestFailed += (_, r) => TestContext.Current.SendDiagnosticMessage($"browser request failed: {r.Url} {r.Failure}");
+        page.Response += (_, r) => { if (r.Status >= 400) TestContext.Current.SendDiagnosticMessage($"browser got {r.Status} for {r.Request.Method} {r.Url}"); };
+        return page;
     }
 
     public async Task<IPage> SignInOperatorAsync(string email, string password = Password)
