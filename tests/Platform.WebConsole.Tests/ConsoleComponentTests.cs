@@ -93,7 +93,7 @@ public sealed class ConsoleComponentTests : BunitContext
     [Fact]
     public async Task The_server_refuses_a_viewers_change_whatever_the_page_sent()
     {
-        var actions = new Actions.ConsoleActions(null!, null!, null!);
+        var actions = new Actions.ConsoleActions(null!, null!, null!, null!);
         var viewer = new ConsoleActor("viewer@example.com", ConsoleRoles.Viewer, null);
         await Assert.ThrowsAsync<Actions.ConsoleForbiddenException>(() => actions.ControlJobAsync(viewer, "ftjob-1", "cancel", Xunit.TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<Actions.ConsoleForbiddenException>(() => actions.CreateTenantAsync(viewer, "acme", new(), Xunit.TestContext.Current.CancellationToken));

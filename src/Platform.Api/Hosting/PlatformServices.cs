@@ -5,6 +5,7 @@ using Platform.Domain.Datasets;
 using Platform.Domain.Jobs;
 using Platform.Domain.Models;
 using Platform.Domain.Webhooks;
+using Platform.Domain.Tenants;
 using Platform.Domain.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Domain.Storage;

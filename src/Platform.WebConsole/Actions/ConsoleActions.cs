@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Platform.WebConsole.Auth;
 using Platform.Data;
 using Platform.Domain;
@@ -14,12 +15,14 @@ namespace Platform.WebConsole.Actions;
 /// (a viewer is refused whatever the browser sends), the change goes to the owning grain, and operators' changes
 /// are audited. Tenants act only on their own tenant's objects.
 /// </summary>
-public sealed class ConsoleActions(IGrainFactory grains, IDbContextFactory<PlatformDbContext> dbFactory, AuditLog audit)
+public sealed class ConsoleActions(
+    IGrainFactory grains, IDbContextFactory<PlatformDbContext> dbFactory, AuditLog audit, IOptions<TenantDefaultsOptions> defaults)
 {
     public async Task<TenantInfo> CreateTenantAsync(ConsoleActor actor, string name, TenantLimits limits, CancellationToken cancellationToken)
     {
         RequireOperatorAdmin(actor);
-        var tenant = await grains.GetGrain<ITenantGrain>(Ids.Tenant()).Create(name, limits);
+        var tenant = await grains.GetGrain<ITenantGrain>(Ids.Tenant()).Create(name,
+            limits with { StorageQuotaBytes = limits.StorageQuotaBytes ?? defaults.Value.StorageQuotaBytes });
         await audit.RecordAsync(actor.Name, AuditActions.TenantCreated, tenant.Id, tenant.Id, $"name={tenant.Name}", cancellationToken);
         return tenant;
     }

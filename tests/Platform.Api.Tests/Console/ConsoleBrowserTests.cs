@@ -53,6 +53,7 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         using var admin = server.Admin();
         var tenant = await admin.GetFromJsonAsync<JsonElement>($"/admin/v1/tenants/{tenantId}", Ct);
         Assert.Equal(name, tenant.GetProperty("name").GetString());
+        Assert.Equal(1024 * 1024, tenant.GetProperty("limits").GetProperty("storage_quota_bytes").GetInt64()); // the configured default
     }
 
     [Fact]
