@@ -78,7 +78,7 @@ public static class AdminTenantsApi
             new TenantLimits(body.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit));
         var l = tenant.Limits;
         await audit.RecordAsync(AuditLog.AdminKeyActor, AuditActions.TenantLimitsChanged, tenantId, tenantId,
-            $"storage_quota_bytes={l.StorageQuotaBytes} max_concurrent_jobs={l.MaxConcurrentJobs} max_queued_jobs={l.MaxQueuedJobs} trained_tokens_limit={l.TrainedTokensLimit?.ToString() ?? "none"}", ct);
+            AuditLog.Describe(l), ct);
         return tenant;
     }
 

@@ -10,6 +10,10 @@ public sealed class AuditLog(IDbContextFactory<PlatformDbContext> dbFactory, Tim
     /// <summary>The actor recorded for calls authenticated with the admin key.</summary>
     public const string AdminKeyActor = "admin-key";
 
+    /// <summary>A tenant's limits as the audit entry's detail.</summary>
+    public static string Describe(Tenants.TenantLimits l) =>
+        $"storage_quota_bytes={l.StorageQuotaBytes} max_concurrent_jobs={l.MaxConcurrentJobs} max_queued_jobs={l.MaxQueuedJobs} trained_tokens_limit={l.TrainedTokensLimit?.ToString() ?? "none"}";
+
     public async Task RecordAsync(string actor, string action, string target, string? tenantId, string? detail, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

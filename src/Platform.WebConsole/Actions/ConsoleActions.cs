@@ -40,7 +40,7 @@ public sealed class ConsoleActions(
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId).UpdateLimits(limits);
         var l = tenant.Limits;
         await audit.RecordAsync(actor.Name, AuditActions.TenantLimitsChanged, tenantId, tenantId,
-            $"storage_quota_bytes={l.StorageQuotaBytes} max_concurrent_jobs={l.MaxConcurrentJobs} max_queued_jobs={l.MaxQueuedJobs} trained_tokens_limit={l.TrainedTokensLimit?.ToString() ?? "none"}",
+            AuditLog.Describe(l),
             cancellationToken);
         return tenant;
     }
