@@ -2,6 +2,7 @@ using Platform.Api.Apis;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
+using Platform.WebConsole;
 
 namespace Platform.Api;
 
@@ -19,6 +20,7 @@ public static class PlatformApp
         if (string.IsNullOrEmpty(builder.Configuration["Admin:Key"]))
             builder.Configuration["Admin:Key"] = Environment.GetEnvironmentVariable("PLATFORM_ADMIN_KEY");
         builder.AddPlatformServices();
+        builder.UseConsoleAssets();
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
@@ -29,6 +31,8 @@ public static class PlatformApp
         app.MapAdminTenantsApi();
         app.MapAdminWorkersApi();
         app.MapAdminInferenceApi();
+        app.MapAdminAuditApi();
+        app.MapPlatformConsole(ConsoleAssets.EndpointsManifest);
 
         var v1 = app.MapGroup("/v1")
             .AddEndpointFilter<TenantKeyFilter>()

@@ -7,6 +7,7 @@ return await new CommandTable(
     new UpCommand(),
     new ServeCommand(),
     new MigrateCommand(),
+    new AdminCommand(),
     new TestCommand(),
     new TokenizeCommand(),
     new ChatTemplateCommand(),

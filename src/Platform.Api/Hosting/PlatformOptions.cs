@@ -13,12 +13,6 @@ public sealed class FilesOptions
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
 }
 
-public sealed class TenantDefaultsOptions
-{
-    public const string Section = "Tenants";
-    public long StorageQuotaBytes { get; set; } = 10L * 1024 * 1024 * 1024;
-}
-
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";

@@ -6,10 +6,12 @@ using Platform.Domain.Jobs;
 using Platform.Domain.Jobs.Admission;
 using Platform.Domain.Models;
 using Platform.Domain.Webhooks;
+using Platform.Domain.Tenants;
 using Platform.Domain.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Domain.Storage;
 using Platform.Training.Text;
+using Platform.WebConsole;
 using Platform.Worker;
 
 namespace Platform.Api.Hosting;
@@ -40,6 +42,7 @@ internal static class PlatformServices
         var roles = PlatformRoles.From(config);
         builder.Services.AddSingleton(roles);
         if (roles.Api) builder.Services.AddHostedService<WebhookDispatcher>();
+        if (roles.Api) builder.Services.AddPlatformConsole(config);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPlatformData(connectionString);

@@ -19,6 +19,7 @@ internal sealed class FineTuningJobConfiguration : IEntityTypeConfiguration<Fine
         b.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(j => new { j.TenantId, j.CreatedAt });
         b.HasIndex(j => new { j.Status, j.QueuedAt });
+        b.HasIndex(j => j.CreatedAt); // the console's cross-tenant job list, newest first
     }
 }
 

@@ -190,11 +190,11 @@ public sealed partial class JobGrain(
     }
 
     private void AddEvent(PlatformDbContext db, FineTuningJob job, string level, string message, string type = "message", object? data = null) =>
-        db.JobEvents.Add(new JobEvent
+        QueueForFeed(db, job, db.JobEvents.Add(new JobEvent
         {
             Id = Ids.New("ftevent-"), JobId = job.Id, CreatedAt = clock.GetUtcNow(), Level = level, Message = message, Type = type,
             Data = data is null ? null : JsonSerializer.Serialize(data, EventJson),
-        });
+        }).Entity);
 
     private static readonly JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

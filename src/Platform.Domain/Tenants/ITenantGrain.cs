@@ -13,6 +13,8 @@ public interface ITenantGrain : IGrainWithStringKey
 {
     [Alias("Create")] Task<TenantInfo> Create(string name, TenantLimits limits);
     [Alias("SetSuspended")] Task<TenantInfo> SetSuspended(bool suspended);
+    /// <summary>Changes the limits given (null fields keep their value).</summary>
+    [Alias("UpdateLimits")] Task<TenantInfo> UpdateLimits(TenantLimits limits);
     [Alias("IssueApiKey")] Task<IssuedApiKey> IssueApiKey(string name);
     [Alias("RevokeApiKey")] Task<ApiKeyInfo> RevokeApiKey(string keyId);
     [Alias("AddFile")] Task<FileRecord> AddFile(NewFile file);

@@ -47,6 +47,20 @@ public sealed partial class TenantGrain(
         return TenantInfo.From(tenant);
     }
 
+    public async Task<TenantInfo> UpdateLimits(TenantLimits limits)
+    {
+        if (limits.StorageQuotaBytes is < 0 || limits.MaxConcurrentJobs is < 1 || limits.MaxQueuedJobs is < 1 || limits.TrainedTokensLimit is < 0)
+            throw new DomainException(ErrorKind.InvalidRequest, "invalid_limits", "Quotas must not be negative and job limits must be at least 1");
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var tenant = await RequireTenant(db);
+        if (limits.StorageQuotaBytes is { } storage) tenant.StorageQuotaBytes = storage;
+        if (limits.MaxConcurrentJobs is { } concurrent) tenant.MaxConcurrentJobs = concurrent;
+        if (limits.MaxQueuedJobs is { } queued) tenant.MaxQueuedJobs = queued;
+        if (limits.TrainedTokensLimit is { } tokens) tenant.TrainedTokensLimit = tokens;
+        await db.SaveChangesAsync();
+        return TenantInfo.From(tenant);
+    }
+
     public async Task<IssuedApiKey> IssueApiKey(string name)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
