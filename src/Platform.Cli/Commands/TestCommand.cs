@@ -25,11 +25,13 @@ internal sealed partial class TestCommand : ICommand
         using var process = Process.Start(psi) ?? throw new CliException("could not start dotnet test");
 
         int succeeded = 0, failed = 0, errors = 0, failedLines = 0;
+        var recap = new FailureRecap();
         async Task Pump(StreamReader reader, TextWriter echo)
         {
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 echo.WriteLine(line);
+                recap.Observe(line);
                 if (FailedTestLine().IsMatch(line)) Interlocked.Increment(ref failedLines);
                 var m = SummaryLine().Match(line);
                 if (!m.Success) continue;
@@ -49,6 +51,9 @@ internal sealed partial class TestCommand : ICommand
         // summary that never came (a host killed mid-run) still leaves one "failed <test>" line per failure.
         failed = Math.Max(failed, failedLines);
         var totalFailed = failed + errors + ((process.ExitCode != 0 || succeeded == 0) && failed + errors == 0 ? 1 : 0);
+        // The log of a long run is read from its tail: repeat every failure (test name and first lines of its
+        // message) just above the count.
+        recap.WriteTo(Console.Out);
         Console.WriteLine($"{succeeded} passed, {totalFailed} failed");
         return totalFailed == 0 ? 0 : 1;
     }
