@@ -27,7 +27,7 @@ internal sealed class MetricsForwarder(IJobGrain job, int attempt, TimeSpan inte
         lock (_gate) { batch = _pending; _pending = []; }
         _lastFlush = DateTime.UtcNow;
         if (batch.Count == 0) return;
-        var send = batch.Where((m, i) => i == batch.Count - 1 || m.ValidLoss is not null || m.Warnings is { Count: > 0 }).Where(m => m != _lastSent).ToList();
+        var send = batch.Where((m, i) => i == batch.Count - 1 || m.Evaluated || m.Warnings is { Count: > 0 }).Where(m => m != _lastSent).ToList();
         try { await job.RecordMetrics(attempt, send); }
         catch
         {

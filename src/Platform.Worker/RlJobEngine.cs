@@ -12,11 +12,13 @@ namespace Platform.Worker;
 
 /// <summary>
 /// Adapts a dpo or reinforcement job's assignment to the training engine, with <see cref="SftJobEngine"/>'s rules:
-/// resume from the last checkpoint, checkpoints every SaveSteps (PEFT adapter + trainer state), the final adapter
-/// in the job's folder, stops only at step boundaries (after a checkpoint on pause or shutdown). Each step's DPO/GRPO
-/// metrics and warnings travel with its <see cref="StepMetrics"/>.
+/// the dataset report as an event, resume from the last checkpoint, checkpoints every SaveSteps (PEFT adapter + trainer
+/// state + environment), the final adapter in the job's folder, stops only at step boundaries (after a checkpoint on pause
+/// or shutdown). Each step's DPO/GRPO metrics and warnings travel with its <see cref="StepMetrics"/>; with
+/// <c>fail_on_warnings</c> a degenerate GRPO step fails the job after it is reported. Reinforcement jobs with a
+/// validation file are evaluated on it (graded generations, early stopping) as <see cref="JobEvaluation"/> says.
 /// </summary>
-public sealed partial class RlJobEngine(BaseModelCache baseModels, ILogger<RlJobEngine> logger)
+public sealed partial class RlJobEngine(BaseModelCache baseModels, WorkerDevice device, ILogger<RlJobEngine> logger)
 {
     public SftJobResult Run(RunAssignment run, SftJobHooks hooks, CancellationToken cancellationToken)
     {
@@ -32,24 +34,35 @@ public sealed partial class RlJobEngine(BaseModelCache baseModels, ILogger<RlJob
             Grader = s.Grader is null ? null : GraderParser.Parse(s.Grader),
             NumGenerations = Math.Max(2, s.NumGenerations), Epsilon = s.Epsilon > 0 ? s.Epsilon : 0.2,
             MaxCompletionLength = Math.Max(1, s.MaxCompletionLength),
+            FlatRewardSteps = s.FlatRewardSteps > 0 ? s.FlatRewardSteps : 3, FailOnWarnings = s.FailOnWarnings,
         };
 
-        using var model = baseModels.Create(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype), cancellationToken);
+        var dtype = BaseModelLoader.ParseDtype(run.BaseDtype);
+        using var model = baseModels.Create(run.BasePreset ?? run.BasePath!, dtype, cancellationToken);
+        var environment = RunEnvironment.Capture(device, baseModels.WeightsSha256(run.BasePreset ?? run.BasePath!, dtype),
+            run.BasePath is null ? null : Path.Combine(run.BasePath, "tokenizer.json"));
         var adapter = RlRun.PrepareAdapter(model, options, cancellationToken);
-        using var trainer = RlRun.CreateTrainer(options, model, adapter, tokenizer, logger, cancellationToken);
+        using var trainer = RlRun.CreateTrainer(options, model, adapter, tokenizer, logger,
+            report => { if (run.ResumeFrom is null) hooks.OnNotice(DataNotice.For("training file", report)); }, cancellationToken);
+        var evaluation = JobEvaluation.Create(run, tokenizer, Math.Max(1, s.BatchSize * options.NumGenerations), options.EnableThinking,
+            hooks.OnNotice, cancellationToken);
         if (run.ResumeFrom is not null) SftCheckpoint.Load(trainer, run.ResumeFrom, cancellationToken);
 
         StepMetrics? last = null;
         long trainedTokens = 0;
+        string Checkpoint(int step) => Path.Combine(run.JobFolder, "checkpoints", $"step-{step:D6}");
         void Save()
         {
-            var folder = Path.Combine(run.JobFolder, "checkpoints", $"step-{trainer.Step:D6}");
+            var folder = Checkpoint(trainer.Step);
             SftCheckpoint.Save(trainer, folder);
             adapter.Save(folder);
+            environment.WriteTo(folder);
+            evaluation?.Stopping?.Save(folder);
             hooks.OnCheckpoint(trainer.Step, folder, last);
         }
 
-        while (trainer.Step < trainer.MaxSteps)
+        var stoppedEarly = evaluation?.Stopping?.ShouldStop == true;
+        while (trainer.Step < trainer.MaxSteps && !stoppedEarly)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -60,17 +73,29 @@ public sealed partial class RlJobEngine(BaseModelCache baseModels, ILogger<RlJob
             var r = trainer.TrainStep(CancellationToken.None);
             if (!double.IsFinite(r.Loss)) throw new NonFiniteLossException(r.Step, r.Loss);
             trainedTokens += r.Tokens;
-            last = new StepMetrics(r.Step, trainer.MaxSteps, r.Loss, r.LearningRate, r.GradNorm,
-                r.Tokens / Math.Max(Stopwatch.GetElapsedTime(started).TotalSeconds, 1e-9), trainedTokens,
-                Extra: r.Metrics.Where(m => m.Key != "loss").ToDictionary(), Warnings: r.Warnings);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var extra = r.Metrics.Where(m => m.Key != "loss").ToDictionary();
+            var evaluated = evaluation?.Due(r.Step, trainer.MaxSteps) == true;
+            if (evaluated) foreach (var (name, value) in evaluation!.Evaluate(model, tokenizer, CancellationToken.None).Graded) extra[name] = value;
+            last = new StepMetrics(r.Step, trainer.MaxSteps, r.Loss, r.LearningRate, r.GradNorm, r.Tokens / Math.Max(seconds, 1e-9), trainedTokens,
+                Extra: extra, Warnings: r.Warnings);
             hooks.OnStep(last);
-            if (r.Step % s.SaveSteps == 0 || r.Step == trainer.MaxSteps) Save();
+            if (options.FailOnWarnings && r.Degenerate is { } reason) throw new DegenerateTrainingException(r.Step, reason);
+            if (evaluated) evaluation!.Observe(last);
+            stoppedEarly = evaluation?.Stopping?.ShouldStop == true;
+            if (r.Step % s.SaveSteps == 0 || r.Step == trainer.MaxSteps || stoppedEarly || (evaluated && evaluation!.Stopping is not null)) Save();
         }
 
         var adapterFolder = Path.Combine(run.JobFolder, "adapter");
-        adapter.Save(adapterFolder);
+        var best = evaluation?.Stopping?.BestStep;
+        if (best is { } step && step != trainer.Step) JobEvaluation.Promote(Checkpoint(step), adapterFolder);
+        else
+        {
+            adapter.Save(adapterFolder);
+            environment.WriteTo(adapterFolder);
+        }
         LogDone(logger, run.JobId, s.Method, trainer.Step, last?.TrainLoss ?? double.NaN);
-        return new SftJobResult(adapterFolder, trainedTokens, last);
+        return new SftJobResult(adapterFolder, trainedTokens, last, evaluation?.Note(trainer.Step, stoppedEarly), best);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Method}) trained {Steps} steps, final loss {Loss:F4}")]

@@ -12,7 +12,7 @@ public sealed record RunEnvironment(
     string CodeVersion, string TorchSharpVersion, string Device, int Threads, string BaseWeightsSha256, string TokenizerSha256,
     string ChatTemplateSha256)
 {
-    public const string FileName = "environment.json";
+    public const string FileName = BaseFingerprint.FileName;
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     public static RunEnvironment Capture(WorkerDevice device, string baseWeightsSha256, string? tokenizerJsonPath) => new(

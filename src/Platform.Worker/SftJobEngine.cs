@@ -6,14 +6,15 @@ using Platform.Training.Lora;
 using Platform.Training.Qwen3;
 using Platform.Training.Sft;
 using Platform.Training.Text;
-using static TorchSharp.torch;
 
 namespace Platform.Worker;
 
 /// <summary>
-/// Adapts a job's assignment to the training engine: base model, chat dataset, LoRA or full fine-tuning,
-/// resume from the last checkpoint, checkpoints every SaveSteps (PEFT adapter + trainer state, so a checkpoint is
-/// also a usable model), validation loss at checkpoints, the final adapter in the job's folder.
+/// Adapts a job's assignment to the training engine: base model, chat dataset (what truncation cut and any row left
+/// out reported as an event), LoRA or full fine-tuning, resume from the last checkpoint, checkpoints every SaveSteps
+/// (PEFT adapter + trainer state, so a checkpoint is also a usable model), evaluation on the validation file every
+/// EvalSteps (<see cref="JobEvaluation"/>: loss, token accuracy, graded generations; early stopping), the final
+/// adapter — or, with early stopping, the best checkpoint's — in the job's folder.
 /// Stops only at step boundaries; on a pause (or shutdown) it saves a checkpoint first.
 /// </summary>
 public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice device, ILogger<SftJobEngine> logger)
@@ -23,8 +24,9 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice
         TorchRuntime.EnsureInitialized();
         var s = run.Settings;
         var tokenizer = run.BasePath is null ? Qwen3Tokenizer.Load() : Qwen3Tokenizer.Load(Path.Combine(run.BasePath, "tokenizer.json"));
-        var examples = ChatSftDataset.Load(run.TrainingFilePath, tokenizer, s.MaxLength, cancellationToken);
-        var validation = run.ValidationFilePath is null ? null : ChatSftDataset.Load(run.ValidationFilePath, tokenizer, s.MaxLength, cancellationToken);
+        var (examples, report) = ChatSftDataset.Read(run.TrainingFilePath, tokenizer, s.MaxLength, LossScale.Default, cancellationToken);
+        if (run.ResumeFrom is null) hooks.OnNotice(DataNotice.For("training file", report));
+        var evaluation = JobEvaluation.Create(run, tokenizer, s.EffectiveMicroBatch, enableThinking: true, hooks.OnNotice, cancellationToken);
         var tokensPerExample = examples.Average(e => (double)e.InputIds.Length);
 
         using var model = baseModels.Create(run.BasePreset ?? run.BasePath!, BaseModelLoader.ParseDtype(run.BaseDtype), cancellationToken);
@@ -49,16 +51,19 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice
         if (run.ResumeFrom is not null) SftCheckpoint.Load(trainer, run.ResumeFrom, cancellationToken);
 
         StepMetrics? last = null;
+        string Checkpoint(int step) => Path.Combine(run.JobFolder, "checkpoints", $"step-{step:D6}");
         void Save()
         {
-            var folder = Path.Combine(run.JobFolder, "checkpoints", $"step-{trainer.Step:D6}");
+            var folder = Checkpoint(trainer.Step);
             SftCheckpoint.Save(trainer, folder);
             SaveModel(model, adapter, folder);
             environment.WriteTo(folder);
+            evaluation?.Stopping?.Save(folder);
             hooks.OnCheckpoint(trainer.Step, folder, last);
         }
 
-        while (trainer.Step < options.MaxSteps)
+        var stoppedEarly = evaluation?.Stopping?.ShouldStop == true;  // a resumed run that had already decided
+        while (trainer.Step < options.MaxSteps && !stoppedEarly)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -69,42 +74,36 @@ public sealed partial class SftJobEngine(BaseModelCache baseModels, WorkerDevice
             var r = trainer.TrainStep(CancellationToken.None);
             if (!double.IsFinite(r.Loss)) throw new NonFiniteLossException(r.Step, r.Loss);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var checkpointDue = r.Step % s.SaveSteps == 0 || r.Step == options.MaxSteps;
-            double? validLoss = checkpointDue && validation is not null ? ValidationLoss(model, validation) : null;
+            var evaluated = evaluation?.Due(r.Step, options.MaxSteps) == true;
+            var (validLoss, validAccuracy, graded) = evaluated ? evaluation!.Evaluate(model, tokenizer, CancellationToken.None) : (null, null, []);
             last = new StepMetrics(r.Step, options.MaxSteps, r.Loss, r.LearningRate, r.GradNorm,
                 options.ExamplesPerStep * tokensPerExample / Math.Max(seconds, 1e-9),
-                (long)(trainer.ExamplesConsumed * tokensPerExample), validLoss);
+                (long)(trainer.ExamplesConsumed * tokensPerExample), validLoss, ValidMeanTokenAccuracy: validAccuracy,
+                Extra: graded.Count > 0 ? graded : null);
             hooks.OnStep(last);
+            if (evaluated) evaluation!.Observe(last);
+            stoppedEarly = evaluation?.Stopping?.ShouldStop == true;
+            var checkpointDue = r.Step % s.SaveSteps == 0 || r.Step == options.MaxSteps || stoppedEarly || (evaluated && evaluation!.Stopping is not null);
             if (checkpointDue) Save();
         }
 
         var adapterFolder = Path.Combine(run.JobFolder, "adapter");
-        SaveModel(model, adapter, adapterFolder);
-        environment.WriteTo(adapterFolder);
+        var best = evaluation?.Stopping?.BestStep;
+        if (best is { } step && step != trainer.Step) JobEvaluation.Promote(Checkpoint(step), adapterFolder);
+        else
+        {
+            SaveModel(model, adapter, adapterFolder);
+            environment.WriteTo(adapterFolder);
+        }
         LogDone(logger, run.JobId, trainer.Step, last?.TrainLoss ?? double.NaN);
-        return new SftJobResult(adapterFolder, (long)(trainer.ExamplesConsumed * tokensPerExample), last);
+        return new SftJobResult(adapterFolder, (long)(trainer.ExamplesConsumed * tokensPerExample), last,
+            evaluation?.Note(trainer.Step, stoppedEarly), best);
     }
 
     private static void SaveModel(Qwen3ForCausalLM model, LoraAdapter? adapter, string folder)
     {
         if (adapter is not null) adapter.Save(folder);
         else HfModelFolder.Save(model, folder);
-    }
-
-    /// <summary>Mean loss per target token over the validation set, without gradients.</summary>
-    private static double ValidationLoss(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
-    {
-        model.eval();
-        using var _ = no_grad();
-        double sum = 0, weight = 0;
-        foreach (var chunk in examples.Chunk(4))
-        {
-            using var scope = NewDisposeScope();
-            sum += SftLoss.WeightedSum(model, chunk).item<float>();
-            weight += chunk.Sum(e => e.TargetWeight);
-        }
-        model.train();
-        return weight > 0 ? sum / weight : double.NaN;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} trained {Steps} steps, final loss {Loss:F4}")]

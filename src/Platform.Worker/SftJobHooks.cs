@@ -6,6 +6,11 @@ namespace Platform.Worker;
 public sealed record SftJobHooks(
     Action<StepMetrics> OnStep,
     Action<int, string, StepMetrics?> OnCheckpoint,
-    Func<bool> SaveBeforeStop);
+    Func<bool> SaveBeforeStop,
+    Action<JobNotice> OnNotice);
 
-public sealed record SftJobResult(string AdapterFolder, long TrainedTokens, StepMetrics? FinalMetrics);
+/// <summary>
+/// What a run produced: the model folder to publish, tokens trained, and the metrics to publish with it; with early
+/// stopping, the promoted checkpoint's step and the note that explains it.
+/// </summary>
+public sealed record SftJobResult(string AdapterFolder, long TrainedTokens, StepMetrics? FinalMetrics, string? Note = null, int? PromotedStep = null);

@@ -7,6 +7,7 @@ internal static class TrainingFailure
     {
         InvalidDataException => "invalid_training_data",
         NonFiniteLossException => "loss_diverged",
+        Training.Rl.DegenerateTrainingException => "training_degenerate",
         OutOfMemoryException => "out_of_memory",
         _ when e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => "out_of_memory",
         _ => "training_error",
@@ -16,6 +17,7 @@ internal static class TrainingFailure
     {
         "out_of_memory" => "The worker ran out of memory. Try a smaller batch_size or shorter examples.",
         "loss_diverged" => e.Message + " Try a lower learning_rate_multiplier.",
+        "training_degenerate" => e.Message + " The job was set to fail on such warnings (fail_on_warnings).",
         _ => e.Message,
     };
 }

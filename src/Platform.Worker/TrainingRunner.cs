@@ -42,13 +42,15 @@ public sealed partial class TrainingRunner(
         var hooks = new SftJobHooks(
             OnStep: metrics.Add,
             OnCheckpoint: (step, folder, m) => job.RecordCheckpoint(run.Attempt, step, folder, m).GetAwaiter().GetResult(),
-            SaveBeforeStop: () => directive == RunDirective.Pause || (shutdown.IsCancellationRequested && directive == RunDirective.Continue));
+            SaveBeforeStop: () => directive == RunDirective.Pause || (shutdown.IsCancellationRequested && directive == RunDirective.Continue),
+            OnNotice: notice => job.RecordNotice(run.Attempt, notice).GetAwaiter().GetResult());
         try
         {
             var result = await Task.Factory.StartNew(() => run.Settings.Method is "dpo" or "reinforcement"
                 ? rlEngine.Run(run, hooks, stop.Token)
                 : engine.Run(run, hooks, stop.Token), TaskCreationOptions.LongRunning);
-            outcome = new RunOutcome(RunOutcome.Succeeded, result.AdapterFolder, result.TrainedTokens, result.FinalMetrics);
+            outcome = new RunOutcome(RunOutcome.Succeeded, result.AdapterFolder, result.TrainedTokens, result.FinalMetrics,
+                Note: result.Note, PromotedStep: result.PromotedStep);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -44,7 +44,7 @@ public sealed class AdapterResidencyTests
         using var engine = TestEngines.Create(new InferenceOptions { KvCacheBytes = 16L << 20, MaxLoraRank = 4 });
         var tooLarge = TestEngines.Adapter("big", rank: 8, alpha: 8, seed: 5);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => TestEngines.RunAsync(engine, TestEngines.Greedy(Prompt, tooLarge), ct));
+        var error = await Assert.ThrowsAsync<InvalidAdapterException>(() => TestEngines.RunAsync(engine, TestEngines.Greedy(Prompt, tooLarge), ct));
         Assert.Contains("rank 8", error.Message);
         var plain = await TestEngines.RunAsync(engine, TestEngines.Greedy(Prompt), ct);
         Assert.NotEmpty(plain.Tokens);

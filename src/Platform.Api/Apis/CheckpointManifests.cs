@@ -72,12 +72,18 @@ public static class CheckpointManifests
             case "reinforcement":
                 (hyperparameters["beta"], hyperparameters["num_generations"], hyperparameters["epsilon"], hyperparameters["max_completion_length"]) =
                     (s.Beta, s.NumGenerations, s.Epsilon, s.MaxCompletionLength);
+                (hyperparameters["flat_reward_steps"], hyperparameters["fail_on_warnings"]) = (s.FlatRewardSteps, s.FailOnWarnings);
                 if (s.Grader is not null) detail["grader"] = JsonDocument.Parse(s.Grader).RootElement.Clone();
                 break;
             default:
                 detail["train_type"] = s.TrainType;
+                if (s.Grader is not null)
+                    (detail["grader"], hyperparameters["max_completion_length"]) = (JsonDocument.Parse(s.Grader).RootElement.Clone(), s.MaxCompletionLength);
                 break;
         }
+        if (s.EvalSteps is { } evalSteps) hyperparameters["eval_steps"] = evalSteps;
+        if (s.EarlyStopping is { } e)
+            hyperparameters["early_stopping"] = new { metric = e.Metric, patience = e.Patience, min_delta = e.MinDelta };
         detail["lora"] = new { rank = s.LoraRank, alpha = s.LoraAlpha, dropout = s.LoraDropout, target_modules = s.TargetModules };
         return new
         {

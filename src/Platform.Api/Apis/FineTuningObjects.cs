@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Platform.Data.Entities;
 using Platform.Domain.Jobs;
 
@@ -33,22 +34,34 @@ public sealed record FineTuningJobObject(
             "dpo" => new JobMethod(type, Dpo: new DpoMethod(new DpoHyperparameters(s.NEpochs, s.BatchSize, s.LearningRateMultiplier, s.Beta), lora, s.LearningRate)),
             "reinforcement" => new JobMethod(type, Reinforcement: new ReinforcementMethod(
                 s.Grader is null ? null : JsonDocument.Parse(s.Grader).RootElement.Clone(),
-                new ReinforcementHyperparameters(s.NEpochs, s.BatchSize, s.LearningRateMultiplier, s.NumGenerations, s.Beta, s.Epsilon, s.MaxCompletionLength),
+                new ReinforcementHyperparameters(s.NEpochs, s.BatchSize, s.LearningRateMultiplier, s.NumGenerations, s.Beta, s.Epsilon, s.MaxCompletionLength,
+                    s.FlatRewardSteps, s.FailOnWarnings, s.EvalSteps, s.EarlyStopping),
                 lora, s.LearningRate)),
-            _ => new JobMethod(type, new SupervisedMethod(hp, lora, s.TrainType, s.LearningRate)),
+            _ => new JobMethod(type, new SupervisedMethod(hp with { EvalSteps = s.EvalSteps, EarlyStopping = s.EarlyStopping }, lora, s.TrainType,
+                s.LearningRate, s.Grader is null ? null : JsonDocument.Parse(s.Grader).RootElement.Clone(), s.Grader is null ? null : s.MaxCompletionLength)),
         };
     }
 }
 
-public sealed record Hyperparameters(int NEpochs, int BatchSize, double LearningRateMultiplier);
+/// <summary>OpenAI's hyperparameters, plus our evaluation extensions (shown when set).</summary>
+public sealed record Hyperparameters(
+    int NEpochs, int BatchSize, double LearningRateMultiplier,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? EvalSteps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EarlyStoppingSettings? EarlyStopping = null);
 public sealed record JobError(string Code, string Message, string? Param);
 public sealed record JobMethod(string Type, SupervisedMethod? Supervised = null, DpoMethod? Dpo = null, ReinforcementMethod? Reinforcement = null);
-public sealed record SupervisedMethod(Hyperparameters Hyperparameters, LoraSettings Lora, string TrainType, double LearningRate);
+public sealed record SupervisedMethod(
+    Hyperparameters Hyperparameters, LoraSettings Lora, string TrainType, double LearningRate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Grader = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxCompletionLength = null);
 public sealed record DpoMethod(DpoHyperparameters Hyperparameters, LoraSettings Lora, double LearningRate);
 public sealed record DpoHyperparameters(int NEpochs, int BatchSize, double LearningRateMultiplier, double Beta);
 public sealed record ReinforcementMethod(JsonElement? Grader, ReinforcementHyperparameters Hyperparameters, LoraSettings Lora, double LearningRate);
 public sealed record ReinforcementHyperparameters(
-    int NEpochs, int BatchSize, double LearningRateMultiplier, int NumGenerations, double Beta, double Epsilon, int MaxCompletionLength);
+    int NEpochs, int BatchSize, double LearningRateMultiplier, int NumGenerations, double Beta, double Epsilon, int MaxCompletionLength,
+    int FlatRewardSteps, bool FailOnWarnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? EvalSteps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EarlyStoppingSettings? EarlyStopping = null);
 public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadOnlyList<string> TargetModules);
 
 public sealed record JobEventObject(string Id, long CreatedAt, string Level, string Message, string Type, JsonElement? Data, string Object = "fine_tuning.job.event")

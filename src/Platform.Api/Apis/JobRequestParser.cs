@@ -7,7 +7,10 @@ namespace Platform.Api.Apis;
 /// Reads a create-job body: OpenAI's <c>method</c> object (or the older top-level <c>hyperparameters</c>),
 /// where each hyperparameter is a number or "auto", plus our <c>lora</c> and <c>train_type</c> inside
 /// <c>method.&lt;type&gt;</c>. <c>dpo</c> adds <c>beta</c>; <c>reinforcement</c> adds its <c>grader</c> (kept as JSON,
-/// validated by the job) and our <c>num_generations</c>, <c>beta</c>, <c>epsilon</c>, <c>max_completion_length</c>.
+/// validated by the job) and our <c>num_generations</c>, <c>beta</c>, <c>epsilon</c>, <c>max_completion_length</c>,
+/// <c>flat_reward_steps</c>, <c>fail_on_warnings</c>. Every method's hyperparameters may carry our evaluation extensions
+/// <c>eval_steps</c> and <c>early_stopping</c> (<c>{"metric","patience","min_delta"}</c>); a supervised method may carry a
+/// <c>grader</c> that scores generations on the validation file.
 /// </summary>
 internal static class JobRequestParser
 {
@@ -44,7 +47,8 @@ internal static class JobRequestParser
                 detail.ValueKind == JsonValueKind.Object ? Str(detail, "train_type") : null,
                 Int(lora, "rank"), Num(lora, "alpha"), Num(lora, "dropout"), Modules(lora),
                 grader, Num(hp, "beta"), Int(hp, "num_generations"), Num(hp, "epsilon"), Int(hp, "max_completion_length"),
-                Bool(body, "allow_truncation"), Bool(body, "auto_adjust_batch")), null, null);
+                Bool(body, "allow_truncation"), Bool(body, "auto_adjust_batch"),
+                Int(hp, "eval_steps"), EarlyStopping(hp), Int(hp, "flat_reward_steps"), OptionalBool(hp, "fail_on_warnings")), null, null);
         }
         catch (FormatException e) { return (null, e.Message, e.Data["param"] as string); }
     }
@@ -55,6 +59,27 @@ internal static class JobRequestParser
     private static bool Bool(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind != JsonValueKind.False && v.ValueKind != JsonValueKind.Null
             ? throw Bad($"'{name}' must be true or false", name) : false));
+
+    private static bool? OptionalBool(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Bool(o, name) : null;
+
+    private static readonly string[] EarlyStoppingFields = ["metric", "patience", "min_delta"];
+
+    /// <summary>hyperparameters.early_stopping: an object of metric, patience and min_delta (each may be left out).</summary>
+    private static EarlyStoppingSettings? EarlyStopping(JsonElement hp)
+    {
+        if (hp.ValueKind != JsonValueKind.Object || !hp.TryGetProperty("early_stopping", out var e) || e.ValueKind == JsonValueKind.Null) return null;
+        if (e.ValueKind != JsonValueKind.Object) throw Bad("'early_stopping' must be an object: {\"metric\", \"patience\", \"min_delta\"}", "early_stopping");
+        if (e.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !EarlyStoppingFields.Contains(n)) is { } unknown)
+            throw Bad($"'early_stopping' has no field '{unknown}' (it takes metric, patience, min_delta)", $"early_stopping.{unknown}");
+        if (e.TryGetProperty("metric", out var metric) && metric.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            throw Bad("'early_stopping.metric' must be a string", "early_stopping.metric");
+        try { return new EarlyStoppingSettings(Str(e, "metric"), Int(e, "patience"), Num(e, "min_delta")); }
+        catch (FormatException x) when (x.Data["param"] is string field)
+        {
+            throw Bad($"'early_stopping.{field}' must be {(field == "patience" ? "an integer" : "a number")}", $"early_stopping.{field}");
+        }
+    }
 
     private static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

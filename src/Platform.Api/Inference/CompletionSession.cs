@@ -42,7 +42,12 @@ public sealed class CompletionSession
     public int CompletionTokens => completionTokens.Sum();
     public IOutputFilter Filter => services.Filter;
 
-    /// <summary>The session, or the error response (404 model_not_found, 429 with Retry-After, 400 / 503 from the engine).</summary>
+    /// <summary>
+    /// The session, or the error response (404 model_not_found, 429 with Retry-After, 400 / 503 from the engine). A
+    /// fine-tuned model's session opens only once every choice has its first token (or its error): an adapter that does
+    /// not fit the base or cannot be loaded is a 400 <c>adapter_invalid</c> with the reason, never a stream that
+    /// fails half-way and never the base model's answer.
+    /// </summary>
     public static async Task<(CompletionSession? Session, IResult? Error)> OpenAsync(HttpContext http, CompletionServices services,
         CompletionParams p, Func<Qwen3Tokenizer, int[]> encode, CancellationToken cancellationToken)
     {
@@ -76,6 +81,8 @@ public sealed class CompletionSession
                         MaxTokens = maxTokens, Stop = p.Stop, StopTokenIds = stopTokens, Logprobs = p.Logprobs, TopLogprobs = p.TopLogprobs,
                     },
                 }, http.RequestAborted));
+            if (model.Adapter is not null)
+                await Task.WhenAll(readers.Select(r => r.WaitToReadAsync(cancellationToken).AsTask()));
             return (new CompletionSession(services, tenant, p.Model, prompt.Length, lease, readers), null);
         }
         catch (InferenceUnavailableException e)
@@ -89,6 +96,21 @@ public sealed class CompletionSession
             return (null, e.Overloaded
                 ? ApiError.Result(503, e.Message, "server_error", "engine_overloaded")
                 : ApiError.Result(400, e.Message, "invalid_request_error", "context_length_exceeded", "messages"));
+        }
+        catch (InvalidAdapterException e)
+        {
+            lease.Dispose();
+            return (null, ApiError.Result(400, $"The model '{p.Model}' cannot be used: {e.Message}", "invalid_request_error", InvalidAdapterException.Code, "model"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException && model.Adapter is not null)
+        {
+            lease.Dispose();  // the engine failed before the first token: the error now, rather than a stream that ends in one
+            return (null, InferenceFailures.Result(e));
+        }
+        catch (OperationCanceledException)
+        {
+            lease.Dispose();
+            throw;
         }
     }
 

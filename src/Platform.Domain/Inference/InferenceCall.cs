@@ -26,8 +26,9 @@ public sealed record InferenceSampling(
 public enum InferenceChunkKind { Admitted = 0, Refused = 1, Token = 2 }
 
 /// <summary>
-/// An item of a remote generation: admission, refusal (Text is the reason, Overloaded says 503 rather than 400), or one
-/// engine chunk (Finish: 0 stop, 1 length, as the engine's FinishReason).
+/// An item of a remote generation: admission, refusal (Text is the reason, Overloaded says 503 rather than 400, Code
+/// "adapter_invalid" says the adapter does not fit the base), or one engine chunk (Finish: 0 stop, 1 length, as the
+/// engine's FinishReason).
 /// </summary>
 [GenerateSerializer, Alias("Platform.InferenceChunk")]
 public sealed record InferenceChunk(
@@ -38,10 +39,13 @@ public sealed record InferenceChunk(
     [property: Id(4)] int? Finish,
     [property: Id(5)] int PromptTokens,
     [property: Id(6)] int CompletionTokens,
-    [property: Id(7)] bool Overloaded = false)
+    [property: Id(7)] bool Overloaded = false,
+    [property: Id(8)] string? Code = null)
 {
+    public const string AdapterInvalid = "adapter_invalid";
     public static InferenceChunk Admitted { get; } = new(InferenceChunkKind.Admitted, "", null, null, null, 0, 0);
-    public static InferenceChunk Refused(string reason, bool overloaded) => new(InferenceChunkKind.Refused, reason, null, null, null, 0, 0, overloaded);
+    public static InferenceChunk Refused(string reason, bool overloaded, string? code = null) =>
+        new(InferenceChunkKind.Refused, reason, null, null, null, 0, 0, overloaded, code);
 }
 
 [GenerateSerializer, Alias("Platform.InferenceLogprob")]

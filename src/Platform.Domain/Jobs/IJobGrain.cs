@@ -20,6 +20,7 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("AcceptRun")] Task<RunAssignment?> AcceptRun(int attempt, string workerId);
     [Alias("Heartbeat")] Task<RunDirective> Heartbeat(int attempt, string workerId);
     [Alias("RecordMetrics")] Task RecordMetrics(int attempt, IReadOnlyList<StepMetrics> metrics);
+    [Alias("RecordNotice")] Task RecordNotice(int attempt, JobNotice notice);
     [Alias("RecordCheckpoint")] Task RecordCheckpoint(int attempt, int step, string folder, StepMetrics? metrics);
     [Alias("Finish")] Task Finish(int attempt, RunOutcome outcome);
     /// <summary>A worker shutting down gracefully saved a checkpoint and gives the job back to the queue at once.</summary>

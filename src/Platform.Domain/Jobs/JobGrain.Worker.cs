@@ -70,6 +70,8 @@ public sealed partial class JobGrain
         {
             AddEvent(db, job, "info", $"Step {m.Step}/{m.TotalSteps}: training loss={m.TrainLoss:0.####}" +
                 (m.ValidLoss is { } v ? $", validation loss={v:0.####}" : "") +
+                (m.ValidMeanTokenAccuracy is { } a ? $", validation token accuracy={a:0.####}" : "") +
+                (m.Extra?.TryGetValue("valid_reward", out var validReward) == true ? $", validation reward={validReward:0.####}" : "") +
                 (m.Extra?.TryGetValue("reward", out var reward) == true ? $", reward={reward:0.####}" : "") +
                 (m.Extra?.TryGetValue("rewards/margins", out var margin) == true ? $", reward margin={margin:0.####}" : ""), "metrics", MetricsData(m));
             foreach (var warning in m.Warnings ?? []) AddEvent(db, job, "warn", $"Step {m.Step}: {warning}");
@@ -82,6 +84,15 @@ public sealed partial class JobGrain
             var remaining = (last.TotalSteps - last.Step) * tokensPerStep / last.TokensPerSecond;
             job.EstimatedFinish = clock.GetUtcNow().AddSeconds(remaining);
         }
+        await db.SaveChangesAsync();
+    }
+
+    public async Task RecordNotice(int attempt, JobNotice notice)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == JobId);
+        if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
+        AddEvent(db, job, notice.Level, notice.Message, data: notice.Data is null ? null : JsonDocument.Parse(notice.Data).RootElement.Clone());
         await db.SaveChangesAsync();
     }
 
@@ -112,16 +123,23 @@ public sealed partial class JobGrain
         if (job.Attempt != attempt || job.Status != JobStatus.Running) return;
         var now = clock.GetUtcNow();
         var published = (string?)null;
+        // Nothing unusable is registered: an adapter that does not fit its base fails the job with the reasons.
+        if (outcome.Kind == RunOutcome.Succeeded && AdapterProblems(job, outcome.AdapterFolder!) is { Count: > 0 } problems)
+            outcome = new RunOutcome(RunOutcome.Failed, ErrorCode: "invalid_adapter",
+                ErrorMessage: $"The trained adapter cannot be published: {string.Join("; ", problems)}");
         switch (outcome.Kind)
         {
             case RunOutcome.Succeeded:
+                if (outcome.Note is { } note) AddEvent(db, job, "info", note);
                 var name = JobPaths.FineTunedModelName(job.Model, job.TenantId, job.Suffix, job.Id);
                 db.FineTunedModels.Add(new FineTunedModel
                 {
                     Id = name, TenantId = job.TenantId, JobId = job.Id, BaseModel = job.Model,
                     TrainType = JobSnapshot.From(job).Settings.TrainType, Path = store.Relative(outcome.AdapterFolder!),
                     TrainingFile = job.TrainingFile, ValidationFile = job.ValidationFile, Settings = job.Settings,
-                    Metrics = outcome.FinalMetrics is null ? null : JsonSerializer.Serialize(MetricsData(outcome.FinalMetrics), EventJson),
+                    Metrics = outcome.PromotedStep is { } promoted
+                        ? await db.JobCheckpoints.Where(c => c.JobId == JobId && c.StepNumber == promoted).Select(c => c.Metrics).SingleOrDefaultAsync()
+                        : outcome.FinalMetrics is null ? null : JsonSerializer.Serialize(MetricsData(outcome.FinalMetrics), EventJson),
                     CreatedAt = now,
                 });
                 job.FineTunedModel = name;
@@ -191,6 +209,19 @@ public sealed partial class JobGrain
     }
 
     private string DatasetPath(StoredFile f) => store.ObjectPath(f.TenantId, f.NormalizedSha256 ?? f.Sha256);
+
+    /// <summary>
+    /// Why a LoRA job's adapter cannot be served on its base (none for a full fine-tune): its target modules, shapes and
+    /// rank against the base's config, finite weights. The base weights' fingerprint is compared where the base is
+    /// loaded, by the inference engine.
+    /// </summary>
+    private IReadOnlyList<string> AdapterProblems(FineTuningJob job, string folder)
+    {
+        if (JobSnapshot.From(job).Settings.TrainType != "lora") return [];
+        if (models.Find(job.Model) is not { } model) return [$"its base model '{job.Model}' is no longer offered"];
+        var config = Training.Checkpoints.BaseModelLoader.LoadConfig(model.Preset ?? model.Path!);
+        return Training.Lora.AdapterCheck.Problems(folder, Training.Qwen3.Qwen3LinearShapes.Of(config), values: true);
+    }
 
     /// <summary>The event's data: SFT's fields, then any DPO/GRPO metrics under their own names (e.g. "rewards/chosen").</summary>
     private static Dictionary<string, object?> MetricsData(StepMetrics m)

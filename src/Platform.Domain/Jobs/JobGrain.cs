@@ -23,10 +23,16 @@ public sealed partial class JobGrain(
         var model = models.Require(request.Model);
         await using var db = await dbFactory.CreateDbContextAsync();
         var training = await RequireUsableFile(db, tenantId, request.TrainingFile, "training_file", request.Method);
-        if (request.ValidationFile is not null) await RequireUsableFile(db, tenantId, request.ValidationFile, "validation_file", request.Method);
+        var validation = request.ValidationFile is null ? null : await RequireUsableFile(db, tenantId, request.ValidationFile, "validation_file", request.Method);
         // Truncation beyond the allowed share, or a peak memory no live worker has, refuses here (400) with the numbers.
         var settings = await admission.AdmitAsync(tenantId, request, CancellationToken.None);
-        if (settings.Grader is { } grader) RequireGradedFields(JobSettingsResolver.ParseGrader(grader), DatasetPath(training));
+        if (settings.Grader is { } grader)
+        {
+            // The reward reads the training rows; evaluation reads the validation rows (a supervised grader only those).
+            var parsed = JobSettingsResolver.ParseGrader(grader, request.Method);
+            if (request.Method == "reinforcement") RequireGradedFields(parsed, DatasetPath(training), request.Method, "training file");
+            if (validation is not null && settings.EvalSteps is not null) RequireGradedFields(parsed, DatasetPath(validation), request.Method, "validation file");
+        }
         var now = clock.GetUtcNow();
         var job = new FineTuningJob
         {
@@ -157,7 +163,7 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>Every row must have the top-level fields the grader's templates read as item.* (checked on the first 1000 rows).</summary>
-    private static void RequireGradedFields(Training.Graders.Grader grader, string datasetPath)
+    private static void RequireGradedFields(Training.Graders.Grader grader, string datasetPath, string method, string file)
     {
         var fields = grader.ItemFields.Distinct().ToList();
         var line = 0;
@@ -168,7 +174,7 @@ public sealed partial class JobGrain(
             using var row = JsonDocument.Parse(text);
             if (fields.FirstOrDefault(f => !row.RootElement.TryGetProperty(f, out _)) is { } missing)
                 throw new DomainException(ErrorKind.InvalidRequest, "invalid_grader",
-                    $"The grader reads item.{missing}, but line {line} of the training file has no '{missing}' field", "method.reinforcement.grader");
+                    $"The grader reads item.{missing}, but line {line} of the {file} has no '{missing}' field", $"method.{method}.grader");
         }
     }
 

@@ -2,8 +2,9 @@ namespace Platform.Domain.Jobs;
 
 /// <summary>
 /// Training settings with every "auto" resolved; stored as JSON on the job and handed to the worker. Fields after
-/// SaveSteps were added for DPO and reinforcement jobs; their defaults read older (supervised) rows unchanged.
-/// <see cref="Grader"/> is the reinforcement grader's JSON, validated at creation.
+/// SaveSteps were added later; their defaults read older rows unchanged. <see cref="Grader"/> is the grader's JSON,
+/// validated at creation: the reward of a reinforcement job, or what scores a supervised job's generations on its
+/// validation file. <see cref="EvalSteps"/> null (older rows) evaluates at checkpoints.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Platform.JobSettings")]
 public sealed record JobSettings(
@@ -24,13 +25,24 @@ public sealed record JobSettings(
     [property: Id(14)] double Epsilon = 0,
     [property: Id(15)] int MaxCompletionLength = 0,
     [property: Id(16)] string? Grader = null,
-    [property: Id(17)] int? MicroBatchSize = null)
+    [property: Id(17)] int? MicroBatchSize = null,
+    [property: Id(18)] int? EvalSteps = null,
+    [property: Id(19)] EarlyStoppingSettings? EarlyStopping = null,
+    [property: Id(20)] int FlatRewardSteps = 0,
+    [property: Id(21)] bool FailOnWarnings = false)
 {
     /// <summary>Examples per forward/backward pass: the batch, or less when the feasibility check lowered it.</summary>
     public int EffectiveMicroBatch => MicroBatchSize ?? BatchSize;
     /// <summary>Micro-batches per optimizer step, so the effective batch stays <see cref="BatchSize"/>.</summary>
     public int GradientAccumulation => BatchSize / EffectiveMicroBatch;
 }
+
+/// <summary>Our extension: end the job when a validation metric stops improving, and publish its best checkpoint.</summary>
+[GenerateSerializer, Immutable, Alias("Platform.EarlyStoppingSettings")]
+public sealed record EarlyStoppingSettings(
+    [property: Id(0)] string? Metric,
+    [property: Id(1)] int? Patience,
+    [property: Id(2)] double? MinDelta);
 
 /// <summary>What the customer asked for; null fields and "auto" are resolved by the job grain.</summary>
 [GenerateSerializer, Immutable, Alias("Platform.CreateJob")]
@@ -56,4 +68,8 @@ public sealed record CreateJob(
     [property: Id(18)] double? Epsilon = null,
     [property: Id(19)] int? MaxCompletionLength = null,
     [property: Id(20)] bool AllowTruncation = false,
-    [property: Id(21)] bool AutoAdjustBatch = false);
+    [property: Id(21)] bool AutoAdjustBatch = false,
+    [property: Id(22)] int? EvalSteps = null,
+    [property: Id(23)] EarlyStoppingSettings? EarlyStopping = null,
+    [property: Id(24)] int? FlatRewardSteps = null,
+    [property: Id(25)] bool? FailOnWarnings = null);

@@ -47,9 +47,27 @@ public sealed record StepMetrics(
     [property: Id(8)] double? TrainMeanTokenAccuracy = null,
     [property: Id(9)] double? ValidMeanTokenAccuracy = null,
     [property: Id(10)] IReadOnlyDictionary<string, double>? Extra = null,
-    [property: Id(11)] IReadOnlyList<string>? Warnings = null);
+    [property: Id(11)] IReadOnlyList<string>? Warnings = null)
+{
+    /// <summary>The step ran an evaluation (validation loss, token accuracy or graded reward).</summary>
+    public bool Evaluated => ValidLoss is not null || ValidMeanTokenAccuracy is not null || Extra?.ContainsKey("valid_reward") == true;
+}
 
-/// <summary>How an attempt ended.</summary>
+/// <summary>
+/// Something the run has to say that is not a step's metrics (what loading did to the dataset's rows, say): a job event
+/// of <see cref="Level"/> info or warn, with <see cref="Data"/> (JSON) for the event's data.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Platform.JobNotice")]
+public sealed record JobNotice(
+    [property: Id(0)] string Level,
+    [property: Id(1)] string Message,
+    [property: Id(2)] string? Data = null);
+
+/// <summary>
+/// How an attempt ended. A succeeded run that stopped early or promoted its best checkpoint says so in <see cref="Note"/>
+/// (an event before the success) and names the checkpoint's step in <see cref="PromotedStep"/>; the model's metrics are
+/// then that checkpoint's.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Platform.RunOutcome")]
 public sealed record RunOutcome(
     [property: Id(0)] string Kind,
@@ -57,7 +75,9 @@ public sealed record RunOutcome(
     [property: Id(2)] long TrainedTokens = 0,
     [property: Id(3)] StepMetrics? FinalMetrics = null,
     [property: Id(4)] string? ErrorCode = null,
-    [property: Id(5)] string? ErrorMessage = null)
+    [property: Id(5)] string? ErrorMessage = null,
+    [property: Id(6)] string? Note = null,
+    [property: Id(7)] int? PromotedStep = null)
 {
     public const string Succeeded = "succeeded", Failed = "failed", Cancelled = "cancelled", Paused = "paused";
 }

@@ -60,7 +60,7 @@ public sealed partial class InferenceEngine
                         if (residency.TryPin(adapter) is not { } pinned) continue;  // loading: others go first
                         slot = pinned;
                     }
-                    catch (InvalidDataException e)
+                    catch (InvalidAdapterException e)
                     {
                         waiting.Remove(sequence);
                         sequence.Complete(e);

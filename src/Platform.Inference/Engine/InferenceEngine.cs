@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Inference.Kv;
 using Platform.Inference.Lora;
 using Platform.Training;
+using Platform.Training.Provenance;
 using Platform.Training.Qwen3;
 using Platform.Training.Text;
 using TorchSharp.Modules;
@@ -47,18 +48,21 @@ public sealed partial class InferenceEngine : IDisposable
         this.options = options;
         this.logger = logger ?? NullLogger.Instance;
         model.eval();
+        BaseWeightsSha256 = ContentHashes.StateDict(model);  // before the linears are wrapped: the state dict as training hashed it
         lora.Kernel = options.LoraKernel;
         var linears = WrapLinears(model, options.MaxResidentAdapters + 1, options.MaxLoraRank, lora);
         var weight = model.LmHeadLinear.weight!;
         cache = new PagedKvCache(model.Config, options.KvCacheBytes, options.PageSize, weight.dtype, weight.device);
         pages = new PagePool(cache.PageCount);
-        residency = new AdapterResidency(linears, options.MaxResidentAdapters, options.MaxLoraRank, () => wake.Set());
+        residency = new AdapterResidency(linears, options.MaxResidentAdapters, options.MaxLoraRank, BaseWeightsSha256, () => wake.Set());
         Stats = EngineStats.Empty with { FreePages = pages.Free, TotalPages = pages.Total, PageSize = cache.PageSize };
         thread = new Thread(Loop) { IsBackground = true, Name = "inference-engine" };
         thread.Start();
     }
 
     public Qwen3Config Config => model.Config;
+    /// <summary>The served base weights' fingerprint; an adapter that records another base is refused.</summary>
+    public string BaseWeightsSha256 { get; }
     public Qwen3Tokenizer Tokenizer => tokenizer;
     public EngineStats Stats { get; private set; }
 
@@ -68,6 +72,8 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>
     /// Queues a sequence; its chunks arrive on the returned reader, which completes after the chunk with a finish reason
     /// (or with the error, or as cancelled). Cancelling <paramref name="cancellationToken"/> frees its slot at the next step.
+    /// Throws <see cref="InferenceRefusedException"/> for a request that cannot fit or must wait, and
+    /// <see cref="InvalidAdapterException"/> when its adapter does not fit this base.
     /// </summary>
     public ChannelReader<GenerationChunk> Submit(InferenceRequest request, CancellationToken cancellationToken = default)
     {
@@ -76,6 +82,7 @@ public sealed partial class InferenceEngine : IDisposable
         var context = request.Prompt.Length + request.Sampling.MaxTokens;
         if (context > model.Config.MaxPositionEmbeddings)
             throw new InferenceRefusedException($"prompt ({request.Prompt.Length}) plus max tokens ({request.Sampling.MaxTokens}) is {context} tokens; the model's context is {model.Config.MaxPositionEmbeddings}", overloaded: false);
+        if (request.Adapter is { } adapter) residency.Check(adapter);
         var sequence = new Sequence(request, tokenizer, Interlocked.Increment(ref submitted));
         if (sequence.PagesNeeded(cache.PageSize) > pages.Total)
             throw new InferenceRefusedException($"prompt plus max tokens needs {context} tokens of KV cache; this engine's whole cache holds {pages.Total * cache.PageSize}", overloaded: false);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Platform.Training.Lora;
+using Platform.Training.Provenance;
 
 namespace Platform.Inference.Lora;
 
@@ -6,9 +8,13 @@ namespace Platform.Inference.Lora;
 /// Which adapters sit in the table slots of the engine's <see cref="MultiLoraLinear"/>s (slot 0 is "none"). A missing
 /// adapter is read from disk on the thread pool while the engine keeps decoding, then copied into a free slot, or into
 /// the least recently used idle one (eviction). Pinned slots (adapters of running sequences) are never evicted.
-/// Everything but <see cref="RequestLoad"/>, <see cref="RequestUnload"/> and <see cref="ResidentIds"/> runs on the engine thread.
+/// An adapter is checked against the base (<see cref="AdapterCheck"/>) before a request for it is taken
+/// (<see cref="Check"/>) and again, with its values, when it is read; one that fails is never installed, so its requests
+/// end with the reason rather than running on the base alone.
+/// Everything but <see cref="Check"/>, <see cref="RequestLoad"/>, <see cref="RequestUnload"/> and <see cref="ResidentIds"/>
+/// runs on the engine thread.
 /// </summary>
-internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLinear> linears, int capacity, int maxRank, Action wake)
+internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLinear> linears, int capacity, int maxRank, string baseWeightsSha256, Action wake)
 {
     private static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, Resident> resident = [];
@@ -17,7 +23,9 @@ internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLine
     private readonly List<(AdapterRef Adapter, AdapterWeights Weights)> waitingForSlot = [];
     private readonly ConcurrentQueue<string> unloads = new();
     private readonly Dictionary<string, (Exception Error, DateTime At)> failed = [];
-    private readonly HashSet<string> modules = [.. linears.Keys];
+    private readonly Dictionary<string, (long Out, long In)> shapes =
+        linears.ToDictionary(l => l.Key, l => (l.Value.BaseLayer.weight!.shape[0], l.Value.BaseLayer.weight!.shape[1]));
+    private readonly ConcurrentDictionary<string, (string Stamp, string? Problem)> checks = new();
     private long clock;
 
     private sealed class Resident(int slot)
@@ -30,12 +38,31 @@ internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLine
 
     public string[] ResidentIds { get; private set; } = [];
 
+    /// <summary>
+    /// Throws <see cref="InvalidAdapterException"/> when the adapter's files do not fit this base (any thread). The verdict
+    /// is kept until the files change, so a request pays for a header read only the first time.
+    /// </summary>
+    public void Check(AdapterRef adapter)
+    {
+        var stamp = Stamp(adapter.Folder);
+        if (!checks.TryGetValue(adapter.Id, out var known) || known.Stamp != stamp)
+        {
+            var problems = AdapterCheck.Problems(adapter.Folder, shapes, baseWeightsSha256, maxRank);
+            known = (stamp, problems.Count == 0 ? null : string.Join("; ", problems));
+            checks[adapter.Id] = known;
+        }
+        if (known.Problem is { } problem) throw InvalidAdapterException.For(adapter.Id, problem);
+    }
+
+    private static string Stamp(string folder) => string.Join('|', new[] { LoraAdapter.ConfigFile, LoraAdapter.WeightsFile, BaseFingerprint.FileName }
+        .Select(f => new FileInfo(Path.Combine(folder, f))).Select(f => f.Exists ? $"{f.Length}:{f.LastWriteTimeUtc.Ticks}" : "-"));
+
     /// <summary>The adapter's slot, pinned; null while it loads (a load is started); throws if loading it failed.</summary>
     public int? TryPin(AdapterRef adapter)
     {
         if (failed.TryGetValue(adapter.Id, out var failure))
         {
-            if (DateTime.UtcNow - failure.At < FailureMemory) throw new InvalidDataException($"adapter '{adapter.Id}' cannot be loaded: {failure.Error.Message}", failure.Error);
+            if (DateTime.UtcNow - failure.At < FailureMemory) throw InvalidAdapterException.For(adapter.Id, failure.Error.Message, failure.Error);
             failed.Remove(adapter.Id);
         }
         if (resident.TryGetValue(adapter.Id, out var entry) && !entry.Unloading)
@@ -61,7 +88,7 @@ internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLine
         if (resident.ContainsKey(adapter.Id) || !loading.TryAdd(adapter.Id, 0)) return;
         _ = Task.Run(() =>
         {
-            try { loaded.Enqueue((adapter, AdapterWeights.Read(adapter.Folder, modules, maxRank, CancellationToken.None), null)); }
+            try { loaded.Enqueue((adapter, AdapterWeights.Read(adapter.Folder, shapes, maxRank, baseWeightsSha256, CancellationToken.None), null)); }
             catch (Exception e) { loaded.Enqueue((adapter, null, e)); }
             wake();
         });
@@ -79,6 +106,7 @@ internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLine
     {
         while (unloads.TryDequeue(out var id))
         {
+            checks.TryRemove(id, out _);
             if (resident.TryGetValue(id, out var entry))
             {
                 entry.Unloading = true;
@@ -96,8 +124,15 @@ internal sealed class AdapterResidency(IReadOnlyDictionary<string, MultiLoraLine
         {
             var slot = FreeSlot();
             if (slot is null) break;
-            Install(waitingForSlot[i].Adapter.Id, waitingForSlot[i].Weights, slot.Value);
+            var (adapter, weights) = waitingForSlot[i];
             waitingForSlot.RemoveAt(i);
+            try { Install(adapter.Id, weights, slot.Value); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The slot may hold part of it: clear it so nothing half-installed is ever used, and fail its requests.
+                foreach (var linear in linears.Values) linear.Clear(slot.Value);
+                failed[adapter.Id] = (e, DateTime.UtcNow);
+            }
         }
         ResidentIds = [.. resident.Where(r => !r.Value.Unloading).Select(r => r.Key)];
     }

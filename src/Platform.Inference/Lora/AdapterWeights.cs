@@ -19,13 +19,16 @@ internal sealed class AdapterWeights : IDisposable
     public LoraConfig Config { get; }
     public Dictionary<string, (Tensor A, Tensor B)> Modules { get; }
 
-    /// <summary>Reads adapter_config.json and adapter_model.safetensors; every module must be one the engine wraps.</summary>
-    public static AdapterWeights Read(string folder, IReadOnlySet<string> knownModules, int maxRank, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads adapter_config.json and adapter_model.safetensors after <see cref="AdapterCheck"/> says they fit the engine's
+    /// linears (<paramref name="linears"/>, (out, in) by module), rank and base weights; every weight must be finite.
+    /// </summary>
+    public static AdapterWeights Read(string folder, IReadOnlyDictionary<string, (long Out, long In)> linears, int maxRank, string? baseWeightsSha256,
+        CancellationToken cancellationToken)
     {
+        AdapterCheck.Require(folder, linears, baseWeightsSha256, maxRank, cancellationToken: cancellationToken);
         var config = LoraConfig.FromPeftJson(File.ReadAllText(Path.Combine(folder, LoraAdapter.ConfigFile)));
-        if (config.Rank > maxRank) throw new InvalidDataException($"{folder}: rank {config.Rank} is above the engine's largest ({maxRank})");
         var halves = new Dictionary<string, Tensor>();
-        var modules = new Dictionary<string, (Tensor, Tensor)>();
         try
         {
             using var reader = SafetensorsReader.Open(Path.Combine(folder, LoraAdapter.WeightsFile));
@@ -33,15 +36,13 @@ internal sealed class AdapterWeights : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var key = name.Replace(".lora_A.default.", ".lora_A.").Replace(".lora_B.default.", ".lora_B.");
-                if (!key.StartsWith(PeftPrefix, StringComparison.Ordinal)) throw new InvalidDataException($"{folder}: unexpected tensor '{name}'");
-                halves[key[PeftPrefix.Length..]] = reader.Read(name, ScalarType.Float32).DetachFromDisposeScope();
+                var tensor = reader.Read(name, ScalarType.Float32).DetachFromDisposeScope();
+                halves[key[PeftPrefix.Length..]] = tensor;
+                using var scope = NewDisposeScope();
+                if (!tensor.isfinite().all().item<bool>()) throw new InvalidDataException($"tensor '{name}' holds NaN or infinite values");
             }
-            foreach (var module in halves.Keys.Where(k => k.EndsWith(".lora_A.weight", StringComparison.Ordinal)).Select(k => k[..^".lora_A.weight".Length]))
-            {
-                if (!knownModules.Contains(module)) throw new InvalidDataException($"{folder}: the base model has no linear '{module}'");
-                if (!halves.TryGetValue(module + ".lora_B.weight", out var b)) throw new InvalidDataException($"{folder}: '{module}' has no lora_B");
-                modules[module] = (halves[module + ".lora_A.weight"], b);
-            }
+            var modules = halves.Keys.Where(k => k.EndsWith(".lora_A.weight", StringComparison.Ordinal)).Select(k => k[..^".lora_A.weight".Length])
+                .ToDictionary(m => m, m => (halves[m + ".lora_A.weight"], halves[m + ".lora_B.weight"]));
             return new AdapterWeights(config, modules);
         }
         catch

@@ -68,7 +68,7 @@ public static class GrpoBenchmark
         public CompletionScore Score(PromptItem prompt, string completion)
         {
             var reward = random.NextDouble();
-            return new CompletionScore(reward, [reward], [false]);
+            return new CompletionScore(reward, [reward], [null]);
         }
     }
 }

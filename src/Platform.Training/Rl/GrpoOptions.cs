@@ -45,6 +45,8 @@ public sealed record GrpoOptions
     public int WarmupSteps { get; init; }
     public double MaxGradNorm { get; init; } = 1.0;
     public ulong Seed { get; init; }
+    /// <summary>Warn (see <see cref="GrpoHealth"/>) once every reward of a step's batch was equal this many steps in a row.</summary>
+    public int FlatRewardSteps { get; init; } = 3;
 
     /// <summary>The optimiser's view: one schedule step per policy update.</summary>
     internal SftOptions Updates() => new()

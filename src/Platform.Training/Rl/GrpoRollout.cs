@@ -12,7 +12,7 @@ namespace Platform.Training.Rl;
 /// </summary>
 internal sealed record GrpoRollout(
     IReadOnlyList<SftExample> Sequences, double[] Advantages, int[] CompletionLengths, int Truncated, double[] Rewards,
-    double[][] Components, int[] Errors, TimeSpan Elapsed)
+    double[][] Components, int[] Errors, string?[] FirstErrors, TimeSpan Elapsed)
 {
     public long GeneratedTokens => CompletionLengths.Sum(l => (long)l);
 
@@ -35,28 +35,34 @@ internal sealed record GrpoRollout(
 
         var components = scorer.Components.Select(_ => new double[rows.Count]).ToArray();
         var errors = new int[scorer.Components.Count];
+        var firstErrors = new string?[scorer.Components.Count];
         var rewards = new double[rows.Count];
         var sequences = new List<SftExample>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var completion = generated[i].Tokens;
-            var score = scorer.Score(prompts[i / g], tokenizer.Decode(completion, skipSpecialTokens: true));
+            var score = CompletionScore.Checked(scorer, prompts[i / g], tokenizer.Decode(completion, skipSpecialTokens: true));
             rewards[i] = score.Reward;
             for (var c = 0; c < errors.Length; c++)
             {
                 components[c][i] = score.Components[c];
-                if (score.Failed[c]) errors[c]++;
+                if (score.Errors[c] is not { } error) continue;
+                errors[c]++;
+                firstErrors[c] ??= error;
             }
             var weights = new float[rows[i].Length + completion.Length];
             Array.Fill(weights, 1f, rows[i].Length, completion.Length);
             sequences.Add(new SftExample([.. rows[i], .. completion], weights));
         }
         return new GrpoRollout(sequences, GrpoLoss.Advantages(rewards, g, o.ScaleRewards), generated.Select(s => s.Tokens.Length).ToArray(),
-            generated.Count(s => s.Reason == FinishReason.Length), rewards, components, errors, Stopwatch.GetElapsedTime(started));
+            generated.Count(s => s.Reason == FinishReason.Length), rewards, components, errors, firstErrors, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Reward and component statistics, and the warnings of issue 12: no reward spread, completions cut short.</summary>
-    public (Dictionary<string, double> Metrics, List<string> Warnings) Report(IReadOnlyList<string> componentNames, int groupSize)
+    /// <summary>Every completion of the step scored the same: the advantages are all 0 and the step teaches nothing.</summary>
+    public bool FlatRewards => Rewards.All(r => r == Rewards[0]);
+
+    /// <summary>Reward and component statistics, and the step's own warnings: completions cut short, grader errors.</summary>
+    public (Dictionary<string, double> Metrics, List<string> Warnings) Report(IReadOnlyList<string> componentNames, int groupSize, int maxCompletionLength)
     {
         var metrics = new Dictionary<string, double>
         {
@@ -73,15 +79,14 @@ internal sealed record GrpoRollout(
             metrics[$"grader_errors/{componentNames[c]}"] = Errors[c];
         }
         var warnings = new List<string>();
-        if (Truncated * 2 > CompletionLengths.Length)
-            warnings.Add($"{Truncated} of {CompletionLengths.Length} completions hit the length limit");
-        if (Rewards.All(r => r == Rewards[0]))
-            warnings.Add($"every completion scored {Rewards[0]:0.###}: no advantage, nothing learned this step");
-        metrics["warn"] = warnings.Count > 0 ? 1 : 0;
+        if (MostCut) warnings.Add($"{Truncated} of {CompletionLengths.Length} completions hit the length limit ({maxCompletionLength} tokens)");
         for (var c = 0; c < componentNames.Count; c++)
-            if (Errors[c] > 0) warnings.Add($"grader '{componentNames[c]}' failed on {Errors[c]} of {Rewards.Length} completions (scored 0)");
+            if (Errors[c] > 0) warnings.Add($"grader '{componentNames[c]}' failed on {Errors[c]} of {Rewards.Length} completions (scored 0): {FirstErrors[c]}");
         return (metrics, warnings);
     }
+
+    /// <summary>More than half of the completions were cut at the length limit.</summary>
+    public bool MostCut => Truncated * 2 > CompletionLengths.Length;
 
     /// <summary>Unbiased, as torch.std (0 for one value).</summary>
     private static double StandardDeviation(IReadOnlyList<double> values)

@@ -9,7 +9,8 @@
 //  6. One step = one rollout batch followed by NumIterations (μ) policy updates on it; TRL counts the updates as steps.
 //     With μ = 1 the "old" log-probabilities are the current ones detached (ratio 1, same gradient), as TRL.
 //  7. Completions cut at MaxCompletionLength are kept and trained on (no overlong filtering); a step where more than
-//     half are cut, or where every reward is equal, is flagged in its warnings.
+//     half are cut, or the FlatRewardSteps-th step in a row where every reward is equal, is flagged (GrpoHealth) and may
+//     end the run when the caller asks for that.
 //  8. Sampling seeds derive from (seed, step), so a resumed run draws the same completions; LoRA dropout is active in
 //     the updates only (generation runs in eval mode).
 using System.Diagnostics;
@@ -35,6 +36,7 @@ public sealed partial class GrpoTrainer : IRlTrainer
     private readonly SftDataOrder order;
     private readonly PolicyOptimizer optimizer;
     private readonly ILogger logger;
+    private readonly GrpoHealth health;
 
     public GrpoTrainer(Qwen3ForCausalLM model, LoraAdapter adapter, Qwen3Tokenizer tokenizer, IReadOnlyList<PromptItem> prompts,
         ICompletionScorer scorer, GrpoOptions options, ILogger? logger = null)
@@ -47,6 +49,7 @@ public sealed partial class GrpoTrainer : IRlTrainer
         promptIds = prompts.Select(p => tokenizer.EncodeChat(p.Messages, addGenerationPrompt: true, options.EnableThinking).Ids).ToArray();
         order = new SftDataOrder(prompts.Count, options.Seed);
         optimizer = new PolicyOptimizer(model, options.Updates());
+        health = new GrpoHealth(options.FlatRewardSteps);
         random.manual_seed((long)options.Seed);
     }
 
@@ -65,7 +68,9 @@ public sealed partial class GrpoTrainer : IRlTrainer
         var picked = Enumerable.Range(0, Options.PromptsPerStep).Select(i => order.At(ExamplesConsumed + i)).ToList();
         var rollout = GrpoRollout.Sample(model, tokenizer, scorer, picked.Select(i => prompts[i]).ToList(),
             picked.Select(i => promptIds[i]).ToList(), Options, Step, cancellationToken);
-        var (metrics, warnings) = rollout.Report(scorer.Components, Options.NumGenerations);
+        var (metrics, warnings) = rollout.Report(scorer.Components, Options.NumGenerations, Options.MaxCompletionLength);
+        var degenerate = health.Check(rollout, Step + 1, Options.MaxCompletionLength, warnings);
+        metrics["warn"] = warnings.Count > 0 ? 1 : 0;
 
         var updateStarted = Stopwatch.GetTimestamp();
         using var stepScope = NewDisposeScope();
@@ -110,7 +115,7 @@ public sealed partial class GrpoTrainer : IRlTrainer
         metrics["time/update_s"] = updateSeconds;
         metrics["tokens/generated"] = rollout.GeneratedTokens;
         metrics["tokens/updated"] = trainedTokens * Options.NumIterations;
-        var result = new RlStepResult(Step, loss, gradNorm, learningRate, trainedTokens, Stopwatch.GetElapsedTime(started), metrics, warnings);
+        var result = new RlStepResult(Step, loss, gradNorm, learningRate, trainedTokens, Stopwatch.GetElapsedTime(started), metrics, warnings, degenerate);
         LogStep(logger, Step, MaxSteps, metrics["reward"], metrics["reward_std"], metrics["completions/mean_length"], result.Elapsed.TotalMilliseconds);
         foreach (var warning in warnings) LogWarning(logger, Step, warning);
         return result;

@@ -22,7 +22,8 @@ public static class RlRun
         var tokenizer = BaseModelLoader.LoadTokenizer(options.Model);
         using var model = BaseModelLoader.Load(options.Model, cancellationToken: cancellationToken);
         var adapter = PrepareAdapter(model, options, cancellationToken);
-        using var trainer = CreateTrainer(options, model, adapter, tokenizer, logger, cancellationToken);
+        using var trainer = CreateTrainer(options, model, adapter, tokenizer, logger,
+            report => { if (!report.Clean) logger?.LogWarning("{Report}", report.Describe(Path.GetFileName(options.Dataset))); }, cancellationToken);
         if (options.Resume is { } resume) SftCheckpoint.Load(trainer, resume, cancellationToken);
 
         observer.Started?.Invoke(trainer.Step, trainer.MaxSteps);
@@ -36,6 +37,7 @@ public static class RlRun
             }
             last = trainer.TrainStep(CancellationToken.None); // a started step always finishes: stop only at boundaries
             observer.Step?.Invoke(last);
+            if (options.FailOnWarnings && last.Degenerate is { } reason) throw new DegenerateTrainingException(last.Step, reason);
             if (trainer.Step % options.SaveSteps == 0 || trainer.Step == trainer.MaxSteps) SaveCheckpoint(trainer, adapter, options, observer);
         }
         adapter.Save(options.Output);
@@ -51,12 +53,14 @@ public static class RlRun
     }
 
     /// <summary>Loads the dataset and builds the DPO or GRPO trainer the options describe (the run's length included).</summary>
+    /// <param name="dataReport">Sees what loading did to the dataset's rows (truncated, skipped with reasons).</param>
     public static IRlTrainer CreateTrainer(RlRunOptions o, Qwen3ForCausalLM model, LoraAdapter adapter, Qwen3Tokenizer tokenizer,
-        ILogger? logger = null, CancellationToken cancellationToken = default)
+        ILogger? logger = null, Action<DatasetReport>? dataReport = null, CancellationToken cancellationToken = default)
     {
         if (o.Type == RlhfType.Dpo)
         {
-            var pairs = PreferenceDataset.Load(o.Dataset, tokenizer, o.MaxLength, cancellationToken);
+            var (pairs, report) = PreferenceDataset.Read(o.Dataset, tokenizer, o.MaxLength, cancellationToken);
+            dataReport?.Invoke(report);
             var steps = SftOptions.StepsFor(o.Epochs, pairs.Count, o.BatchSize * o.GradientAccumulationSteps);
             return new DpoTrainer(model, adapter, pairs, new DpoOptions
             {
@@ -71,6 +75,7 @@ public static class RlRun
         }
         var grader = o.Grader ?? throw new ArgumentException("GRPO needs a grader (reward functions)", nameof(o));
         var prompts = PromptDataset.Load(o.Dataset, cancellationToken);
+        dataReport?.Invoke(new DatasetReport(prompts.Count, 0, 0, o.MaxLength, []));
         var rolloutSteps = SftOptions.StepsFor(o.Epochs, prompts.Count, o.BatchSize);
         return new GrpoTrainer(model, adapter, tokenizer, prompts, new GraderScorer(grader), new GrpoOptions
         {
@@ -79,6 +84,7 @@ public static class RlRun
             LossType = o.LossType, ScaleRewards = o.ScaleRewards, NumIterations = o.NumIterations, EnableThinking = o.EnableThinking,
             MaxSteps = rolloutSteps, LearningRate = o.LearningRate, Schedule = o.Schedule,
             WarmupSteps = (int)Math.Ceiling(o.WarmupRatio * rolloutSteps), MaxGradNorm = o.MaxGradNorm, Seed = o.Seed,
+            FlatRewardSteps = o.FlatRewardSteps,
         }, logger);
     }
 

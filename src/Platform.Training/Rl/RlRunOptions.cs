@@ -50,6 +50,10 @@ public sealed record RlRunOptions
     public bool ScaleRewards { get; init; } = true;
     public int NumIterations { get; init; } = 1;
     public bool EnableThinking { get; init; } = true;
+    /// <summary>GRPO: warn once every reward of a step was equal this many steps in a row.</summary>
+    public int FlatRewardSteps { get; init; } = 3;
+    /// <summary>GRPO: end the run (<see cref="DegenerateTrainingException"/>) at the first degenerate step instead of training on.</summary>
+    public bool FailOnWarnings { get; init; }
 }
 
 /// <summary>What the caller sees while a run goes.</summary>

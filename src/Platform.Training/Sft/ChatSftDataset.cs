@@ -14,18 +14,31 @@ public static class ChatSftDataset
     private const string EmptyThink = "<think>\n\n</think>\n\n";
 
     public static List<SftExample> Load(string path, Qwen3Tokenizer tokenizer, int maxLength, CancellationToken cancellationToken = default) =>
-        Load(path, tokenizer, maxLength, LossScale.Default, cancellationToken);
+        Read(path, tokenizer, maxLength, LossScale.Default, cancellationToken).Examples;
 
     public static List<SftExample> Load(string path, Qwen3Tokenizer tokenizer, int maxLength, LossScale lossScale,
+        CancellationToken cancellationToken = default) =>
+        Read(path, tokenizer, maxLength, lossScale, cancellationToken).Examples;
+
+    /// <summary>
+    /// The examples and what reading did to the rows: rows longer than <paramref name="maxLength"/> are truncated and
+    /// counted; a row left with no token that carries loss (none had any, or truncation cut every one) is skipped and
+    /// listed with its line and reason. A row that does not parse fails the whole load (the upload validator let it through).
+    /// </summary>
+    public static LoadedRows<SftExample> Read(string path, Qwen3Tokenizer tokenizer, int maxLength, LossScale lossScale,
         CancellationToken cancellationToken = default)
     {
         var examples = new List<SftExample>();
-        var line = 0;
+        var skipped = new List<RejectedRow>();
+        int line = 0, rows = 0, truncated = 0;
+        long lost = 0;
         foreach (var text in File.ReadLines(path))
         {
             line++;
             cancellationToken.ThrowIfCancellationRequested();
             if (string.IsNullOrWhiteSpace(text)) continue;
+            rows++;
+            SftExample full;
             try
             {
                 using var doc = JsonDocument.Parse(text);
@@ -33,15 +46,24 @@ public static class ChatSftDataset
                     .Select(m => (Message: ChatMessage.FromJson(m),
                                   Weight: m.TryGetProperty("weight", out var w) ? w.GetInt32() : 1))
                     .ToList();
-                examples.Add(Encode(tokenizer, turns, maxLength, lossScale));
+                full = Encode(tokenizer, turns, int.MaxValue, lossScale);
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
             {
                 throw new InvalidDataException($"{Path.GetFileName(path)} line {line}: not a chat example ({e.Message})", e);
             }
+            var length = full.InputIds.Length;
+            var targets = full.LossWeights.Skip(1).Count(w => w > 0);       // position 0 is never predicted
+            var keptTargets = full.LossWeights.Skip(1).Take(Math.Min(length, maxLength) - 1).Count(w => w > 0);
+            if (length > maxLength) (truncated, lost) = (truncated + 1, lost + length - maxLength);
+            if (targets == 0) skipped.Add(new RejectedRow(line, "no token carries loss (every assistant turn has weight 0, or holds only an empty think block)"));
+            else if (keptTargets == 0) skipped.Add(new RejectedRow(line, $"all {targets} trained tokens lie beyond max_length {maxLength} (the row is {length} tokens)"));
+            else examples.Add(length > maxLength ? new SftExample(full.InputIds[..maxLength], full.LossWeights[..maxLength]) : full);
         }
-        if (examples.Count == 0) throw new InvalidDataException($"{Path.GetFileName(path)}: no examples");
-        return examples;
+        var report = new DatasetReport(rows, truncated, lost, maxLength, skipped);
+        if (examples.Count == 0)
+            throw new InvalidDataException(rows == 0 ? $"{Path.GetFileName(path)}: no examples" : $"{Path.GetFileName(path)}: no example is left to train on; {report.Describe("rows")}");
+        return new LoadedRows<SftExample>(examples, report);
     }
 
     public static SftExample Encode(Qwen3Tokenizer tokenizer, IReadOnlyList<(ChatMessage Message, int Weight)> turns, int maxLength,

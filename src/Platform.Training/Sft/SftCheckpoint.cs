@@ -16,6 +16,9 @@ public static class SftCheckpoint
     private const string OptimizerFile = "optimizer.bin"; // TorchSharp's own optimizer format
     private const string RngFile = "rng_state.safetensors";
 
+    /// <summary>Whether <paramref name="fileName"/> is trainer state rather than the model (what a published copy leaves out).</summary>
+    public static bool IsTrainerState(string fileName) => fileName is StateFile or WeightsFile or OptimizerFile or RngFile;
+
     private sealed record TrainerState(int Step, long ExamplesConsumed, int MaxSteps, int ExamplesPerStep, ulong Seed);
 
     public static void Save(IResumableTrainer trainer, string directory)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Training.Checkpoints;
 using Platform.Training.Lora;
 using Platform.Training.Qwen3;
+using Platform.Training.Text;
 
 namespace Platform.Training.Sft;
 
@@ -18,8 +19,8 @@ public static class SftRun
     {
         observer ??= new SftRunObserver();
         var tokenizer = BaseModelLoader.LoadTokenizer(options.Model);
-        var examples = ChatSftDataset.Load(options.Dataset, tokenizer, options.MaxLength, options.LossScale, cancellationToken);
-        var validation = options.ValDataset is { } val ? ChatSftDataset.Load(val, tokenizer, options.MaxLength, options.LossScale, cancellationToken) : null;
+        var examples = Read(options.Dataset, tokenizer, options, logger, cancellationToken);
+        var validation = options.ValDataset is { } val ? Read(val, tokenizer, options, logger, cancellationToken) : null;
         using var model = BaseModelLoader.Load(options.Model, cancellationToken: cancellationToken);
         var adapter = options.FullFineTune ? null
             : LoraAdapter.Apply(model, options.Lora with { BaseModelNameOrPath = options.Model }, options.Seed);
@@ -63,6 +64,14 @@ public static class SftRun
         SaveFinal(model, adapter, options);
         observer.Saved?.Invoke(options.Output);
         return new SftRunResult(trainer.Step, maxSteps, Interrupted: false, last?.Loss ?? double.NaN, eval);
+    }
+
+    /// <summary>The dataset's examples; what truncation cut and any row left out are logged, never dropped silently.</summary>
+    private static List<SftExample> Read(string path, Qwen3Tokenizer tokenizer, SftRunOptions options, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var (examples, report) = ChatSftDataset.Read(path, tokenizer, options.MaxLength, options.LossScale, cancellationToken);
+        if (!report.Clean) logger?.LogWarning("{Report}", report.Describe(Path.GetFileName(path)));
+        return examples;
     }
 
     private static void SaveCheckpoint(SftTrainer trainer, Qwen3ForCausalLM model, LoraAdapter? adapter, SftRunOptions options,

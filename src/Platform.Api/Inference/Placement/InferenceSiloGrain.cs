@@ -24,6 +24,7 @@ public sealed class InferenceSiloGrain(InferencePool pool, IArtifactStore store)
         InferenceChunk? refusal = null;
         try { reader = pool.Submit(engine, InferenceWire.ToRequest(call, store), slot.Token); }
         catch (InferenceRefusedException e) { refusal = InferenceChunk.Refused(e.Message, e.Overloaded); }
+        catch (InvalidAdapterException e) { refusal = InferenceChunk.Refused(e.Message, overloaded: false, InferenceChunk.AdapterInvalid); }
         yield return refusal ?? InferenceChunk.Admitted;
         if (reader is null) yield break;
         try

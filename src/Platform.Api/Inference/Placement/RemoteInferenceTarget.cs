@@ -44,6 +44,8 @@ public sealed partial class RemoteInferenceTarget(
             try
             {
                 if (!await chunks.MoveNextAsync()) throw new EnumerationAbortedException("the silo ended the sequence before admitting it");
+                if (chunks.Current is { Kind: InferenceChunkKind.Refused, Code: InferenceChunk.AdapterInvalid } invalid)
+                    throw new InvalidAdapterException(invalid.Text);
                 if (chunks.Current.Kind == InferenceChunkKind.Refused)
                     throw new InferenceRefusedException(chunks.Current.Text, chunks.Current.Overloaded);
                 return new Opened(silo, chunks, tracking);
