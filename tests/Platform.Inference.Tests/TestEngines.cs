@@ -33,6 +33,18 @@ internal static class TestEngines
         return new AdapterRef(id, folder);
     }
 
+    /// <summary>Overwrites the adapter's first lora_B with NaN, leaving its config and shapes intact.</summary>
+    public static void Poison(AdapterRef adapter)
+    {
+        var path = Path.Combine(adapter.Folder, LoraAdapter.WeightsFile);
+        Dictionary<string, Tensor> tensors;
+        using (var reader = SafetensorsReader.Open(path))
+            tensors = reader.Entries.Keys.ToDictionary(k => k, k => reader.Read(k));
+        tensors.First(t => t.Key.Contains("lora_B", StringComparison.Ordinal)).Value.fill_(double.NaN);
+        SafetensorsWriter.Save(path, tensors);
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+
     public static InferenceRequest Greedy(int[] prompt, AdapterRef? adapter = null, int maxTokens = 12, string tenant = "t1") => new()
     {
         TenantId = tenant, Prompt = prompt, Adapter = adapter,

@@ -38,16 +38,8 @@ public static class EvalPrompts
                 skipped.Add(new RejectedRow(line, "no user turn before the last assistant reply to generate from"));
                 continue;
             }
-            prompts.Add(new EvalPrompt(new PromptItem(messages[..reply], doc.RootElement.Clone()), Thinks(messages[reply])));
+            prompts.Add(new EvalPrompt(new PromptItem(messages[..reply], doc.RootElement.Clone()), messages[reply].Thinks));
         }
         return new LoadedRows<EvalPrompt>(prompts, new DatasetReport(rows, 0, 0, maxLength, skipped));
-    }
-
-    private static bool Thinks(ChatMessage reply)
-    {
-        if (!string.IsNullOrWhiteSpace(reply.ReasoningContent)) return true;
-        var content = reply.Content.TrimStart();
-        var end = content.IndexOf("</think>", StringComparison.Ordinal);
-        return content.StartsWith("<think>", StringComparison.Ordinal) && end > 7 && !string.IsNullOrWhiteSpace(content[7..end]);
     }
 }

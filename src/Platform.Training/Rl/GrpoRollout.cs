@@ -61,8 +61,8 @@ internal sealed record GrpoRollout(
     /// <summary>Every completion of the step scored the same: the advantages are all 0 and the step teaches nothing.</summary>
     public bool FlatRewards => Rewards.All(r => r == Rewards[0]);
 
-    /// <summary>Reward and component statistics, and the step's own warnings: completions cut short, grader errors.</summary>
-    public (Dictionary<string, double> Metrics, List<string> Warnings) Report(IReadOnlyList<string> componentNames, int groupSize, int maxCompletionLength)
+    /// <summary>Reward and component statistics, and the warnings about graders that failed (the rest are <see cref="GrpoHealth"/>'s).</summary>
+    public (Dictionary<string, double> Metrics, List<string> Warnings) Report(IReadOnlyList<string> componentNames, int groupSize)
     {
         var metrics = new Dictionary<string, double>
         {
@@ -79,14 +79,10 @@ internal sealed record GrpoRollout(
             metrics[$"grader_errors/{componentNames[c]}"] = Errors[c];
         }
         var warnings = new List<string>();
-        if (MostCut) warnings.Add($"{Truncated} of {CompletionLengths.Length} completions hit the length limit ({maxCompletionLength} tokens)");
         for (var c = 0; c < componentNames.Count; c++)
             if (Errors[c] > 0) warnings.Add($"grader '{componentNames[c]}' failed on {Errors[c]} of {Rewards.Length} completions (scored 0): {FirstErrors[c]}");
         return (metrics, warnings);
     }
-
-    /// <summary>More than half of the completions were cut at the length limit.</summary>
-    public bool MostCut => Truncated * 2 > CompletionLengths.Length;
 
     /// <summary>Unbiased, as torch.std (0 for one value).</summary>
     private static double StandardDeviation(IReadOnlyList<double> values)

@@ -68,8 +68,9 @@ public sealed partial class GrpoTrainer : IRlTrainer
         var picked = Enumerable.Range(0, Options.PromptsPerStep).Select(i => order.At(ExamplesConsumed + i)).ToList();
         var rollout = GrpoRollout.Sample(model, tokenizer, scorer, picked.Select(i => prompts[i]).ToList(),
             picked.Select(i => promptIds[i]).ToList(), Options, Step, cancellationToken);
-        var (metrics, warnings) = rollout.Report(scorer.Components, Options.NumGenerations, Options.MaxCompletionLength);
-        var degenerate = health.Check(rollout, Step + 1, Options.MaxCompletionLength, warnings);
+        var (metrics, warnings) = rollout.Report(scorer.Components, Options.NumGenerations);
+        var degenerate = health.Check(Step + 1, rollout.Truncated, rollout.CompletionLengths.Length,
+            rollout.FlatRewards ? rollout.Rewards[0] : null, Options.MaxCompletionLength, warnings);
         metrics["warn"] = warnings.Count > 0 ? 1 : 0;
 
         var updateStarted = Stopwatch.GetTimestamp();

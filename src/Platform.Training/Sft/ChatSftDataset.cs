@@ -56,8 +56,8 @@ public static class ChatSftDataset
             var targets = full.LossWeights.Skip(1).Count(w => w > 0);       // position 0 is never predicted
             var keptTargets = full.LossWeights.Skip(1).Take(Math.Min(length, maxLength) - 1).Count(w => w > 0);
             if (length > maxLength) (truncated, lost) = (truncated + 1, lost + length - maxLength);
-            if (targets == 0) skipped.Add(new RejectedRow(line, "no token carries loss (every assistant turn has weight 0, or holds only an empty think block)"));
-            else if (keptTargets == 0) skipped.Add(new RejectedRow(line, $"all {targets} trained tokens lie beyond max_length {maxLength} (the row is {length} tokens)"));
+            if (targets == 0) skipped.Add(RejectedRow.NoLoss(line));
+            else if (keptTargets == 0) skipped.Add(RejectedRow.BeyondMaxLength(line, targets, maxLength, length));
             else examples.Add(length > maxLength ? new SftExample(full.InputIds[..maxLength], full.LossWeights[..maxLength]) : full);
         }
         var report = new DatasetReport(rows, truncated, lost, maxLength, skipped);

@@ -13,6 +13,13 @@ public sealed record ChatMessage(string Role, string Content, string? ReasoningC
     public static ChatMessage Assistant(string content, string? reasoningContent = null) => new("assistant", content, reasoningContent);
     public static ChatMessage Tool(string content) => new("tool", content);
 
+    /// <summary>The message carries non-empty reasoning: reasoning_content, or a &lt;think&gt; block at the start of Content.</summary>
+    public bool Thinks =>
+        !string.IsNullOrWhiteSpace(ReasoningContent)
+        || (Content.TrimStart().StartsWith("<think>", StringComparison.Ordinal)
+            && Content.IndexOf("</think>", StringComparison.Ordinal) is var end and > 0
+            && !string.IsNullOrWhiteSpace(Content[(Content.IndexOf("<think>", StringComparison.Ordinal) + 7)..end]));
+
     /// <summary>
     /// An OpenAI-style message object: <c>role</c> (required), <c>content</c> (string; missing or null is empty),
     /// <c>reasoning_content</c> (optional). Throws KeyNotFoundException / InvalidOperationException on other shapes.
