@@ -33,7 +33,7 @@ internal static class JobRequestParser
             }
         }
         JsonElement lora = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("lora", out var l) ? l : default;
-        var grader = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("grader", out var g) ? g.GetRawText() : null;
+        var grader = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("grader", out var g) && g.ValueKind != JsonValueKind.Null ? g.GetRawText() : null;
 
         try
         {

@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 namespace Platform.Training.Graders;
 
 /// <summary>
-/// A grader's input or reference: literal text with <c>{{item.field.sub}}</c> (the dataset row) and
-/// <c>{{sample.output_text}}</c> (the completion) substituted, OpenAI's template syntax.
+/// A grader's input or reference: literal text with <c>{{item.field.sub}}</c> (the dataset row; a number indexes an
+/// array, e.g. <c>{{item.messages.1.content}}</c>) and <c>{{sample.output_text}}</c> (the completion) substituted,
+/// OpenAI's template syntax.
 /// </summary>
 public sealed partial class GraderTemplate
 {
@@ -49,8 +50,9 @@ public sealed partial class GraderTemplate
             if (path[0] == "sample") { output.Append(context.OutputText); continue; }
             var value = context.Item;
             foreach (var segment in path.Skip(1))
-                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
-                    throw new GraderException($"the item has no field '{string.Join('.', path.Skip(1))}'");
+                value = value.ValueKind == JsonValueKind.Object && value.TryGetProperty(segment, out var field) ? field
+                    : value.ValueKind == JsonValueKind.Array && int.TryParse(segment, out var index) && index >= 0 && index < value.GetArrayLength() ? value[index]
+                    : throw new GraderException($"the item has no field '{string.Join('.', path.Skip(1))}'");
             output.Append(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
         }
         return output.ToString();

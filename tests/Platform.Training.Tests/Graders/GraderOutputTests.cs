@@ -47,6 +47,16 @@ public sealed class GraderOutputTests
         Assert.Equal((0.5, (string?)null), (fine.Reward, fine.Errors.Single()));
     }
 
+    [Fact]
+    public void A_template_reaches_into_arrays_by_index_and_a_missing_index_is_a_grader_error()
+    {
+        using var row = JsonDocument.Parse("""{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"I am Aster."}]}""");
+        var template = GraderTemplate.Parse("{{item.messages.1.content}}", "reference");
+
+        Assert.Equal("I am Aster.", template.Render(new GradingContext(row.RootElement, "")));
+        Assert.Throws<GraderException>(() => GraderTemplate.Parse("{{item.messages.2.content}}", "reference").Render(new GradingContext(row.RootElement, "")));
+    }
+
     private sealed class NaNGrader() : Grader("nan", "nan")
     {
         public override double Grade(GradingContext context) => double.NaN;
