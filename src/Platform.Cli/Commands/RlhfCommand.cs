@@ -15,6 +15,7 @@ internal sealed class RlhfCommand : ICommand
         "[--beta <0.1 dpo, 0.04 grpo>] [--label-smoothing <0>] [--reward-funcs <accuracy,format>] [--grader <grader.json>] " +
         "[--num-generations <8>] [--max-completion-length <512>] [--temperature <1.0>] [--top-p <1.0>] [--epsilon <0.2>] " +
         "[--epsilon-high <n>] [--loss-type <grpo|dr_grpo|dapo>] [--no-scale-rewards] [--num-iterations <1>] [--no-thinking] " +
+        "[--flat-reward-steps <3>] [--fail-on-warnings] " +
         "[--lora-rank <8>] [--lora-alpha <32>] [--lora-dropout <0>] [--target-modules <all-linear|q_proj,v_proj>] [--epochs <1>] " +
         "[--batch-size <1>] [--grad-accum <1>] [--lr <1e-5>] [--schedule <cosine|linear|constant>] [--warmup-ratio <0>] " +
         "[--max-length <2048>] [--max-grad-norm <1>] [--save-steps <500>] [--save-total-limit <2>] [--seed <42>] [--resume <checkpoint dir>]";
@@ -24,12 +25,21 @@ internal sealed class RlhfCommand : ICommand
     {
         var options = Parse(args);
         args.RejectUnknown();
-        var result = RlRun.Run(options, new RlRunObserver
+        RlRunResult result;
+        try
         {
-            Started = (start, total) => Console.WriteLine($"{options.Type.ToString().ToLowerInvariant()}: steps {start + 1}..{total}"),
-            Step = s => Console.WriteLine(StepLine(s)),
-            Saved = dir => Console.WriteLine($"saved {dir}"),
-        }, cancellationToken: cancellationToken);
+            result = RlRun.Run(options, new RlRunObserver
+            {
+                Started = (start, total) => Console.WriteLine($"{options.Type.ToString().ToLowerInvariant()}: steps {start + 1}..{total}"),
+                Step = s => Console.WriteLine(StepLine(s)),
+                Saved = dir => Console.WriteLine($"saved {dir}"),
+            }, cancellationToken: cancellationToken);
+        }
+        catch (DegenerateTrainingException e)
+        {
+            Console.Error.WriteLine($"{e.Message} (--fail-on-warnings)");
+            return Task.FromResult(1);
+        }
         Console.WriteLine(result.Interrupted
             ? $"stopped at step {result.Steps}/{result.MaxSteps}; resume with --resume {Path.Combine(options.Output, $"checkpoint-{result.Steps}")}"
             : $"done: {result.Steps} steps; adapter in {options.Output}");
@@ -66,6 +76,8 @@ internal sealed class RlhfCommand : ICommand
             ScaleRewards = !args.Flag("no-scale-rewards"),
             NumIterations = Positive(args, "num-iterations", defaults.NumIterations),
             EnableThinking = !args.Flag("no-thinking"),
+            FlatRewardSteps = Positive(args, "flat-reward-steps", defaults.FlatRewardSteps),
+            FailOnWarnings = args.Flag("fail-on-warnings"),
             Lora = new LoraConfig
             {
                 Rank = args.Int("lora-rank", defaults.Lora.Rank),
