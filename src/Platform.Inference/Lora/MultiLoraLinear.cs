@@ -14,7 +14,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     private readonly Linear base_layer;
     private readonly LoraBatch batch;
     private readonly Tensor tableA;   // (slots, R, in) fp32
-    private readonly Tensor tableB;   // (slots, out, R) fp32
+    private readonly Tensor tableB;   // (slots, R, out) fp32: B transposed, so stacked adapters are one (k·R, out) matrix
     private readonly Tensor scales;   // (slots) fp32, 0 where a slot has no weights for this linear
     private readonly int[] ranks;
     private readonly double[] scaling;
@@ -26,7 +26,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         var (outFeatures, inFeatures) = (baseLayer.weight.shape[0], baseLayer.weight.shape[1]);
         var device = baseLayer.weight.device;
         tableA = zeros([slots, maxRank, inFeatures], ScalarType.Float32, device).DetachFromDisposeScope();
-        tableB = zeros([slots, outFeatures, maxRank], ScalarType.Float32, device).DetachFromDisposeScope();
+        tableB = zeros([slots, maxRank, outFeatures], ScalarType.Float32, device).DetachFromDisposeScope();
         scales = zeros([slots], ScalarType.Float32, device).DetachFromDisposeScope();
         ranks = new int[slots];
         scaling = new double[slots];
@@ -42,7 +42,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         Clear(slot);
         var rank = a.shape[0];
         tableA[slot].narrow(0, 0, rank).copy_(a);
-        tableB[slot].narrow(1, 0, rank).copy_(b);
+        tableB[slot].narrow(0, 0, rank).copy_(b.t());
         scales[slot].fill_(scale);
         (ranks[slot], scaling[slot]) = ((int)rank, scale);
     }
@@ -62,8 +62,12 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = base_layer.call(x);
         if (!batch.Active) return y.MoveToOuterDisposeScope();
-        if (batch.Gathered) y = y + Gathered(x).to(y.dtype);
-        else Grouped(x, y);
+        switch (batch.Effective)
+        {
+            case LoraKernel.Gathered: y = y + Gathered(x).to(y.dtype); break;
+            case LoraKernel.Stacked: y = y + Stacked(x).to(y.dtype); break;
+            default: Grouped(x, y); break;
+        }
         return y.MoveToOuterDisposeScope();
     }
 
@@ -77,8 +81,8 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
             using var scope = NewDisposeScope();
             var xs = (allRows ? x : x.index_select(0, rows)).to(ScalarType.Float32);                 // (n, T, in)
             var a = tableA[slot].narrow(0, 0, rank);                                                // (r, in)
-            var b = tableB[slot].narrow(1, 0, rank);                                                // (out, r)
-            var delta = (xs.matmul(a.t()).matmul(b.t()) * scaling[slot]).to(y.dtype);              // (n, T, out)
+            var b = tableB[slot].narrow(0, 0, rank);                                                // (r, out)
+            var delta = (xs.matmul(a.t()).matmul(b) * scaling[slot]).to(y.dtype);                  // (n, T, out)
             if (allRows) y.add_(delta);
             else y.index_add_(0, rows, delta, 1);
         }
@@ -90,10 +94,27 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var slots = batch.SlotPerRow!;
         var a = tableA.index_select(0, slots);                                                      // (B, R, in)
-        var b = tableB.index_select(0, slots);                                                      // (B, out, R)
+        var b = tableB.index_select(0, slots);                                                      // (B, R, out)
         var scale = scales.index_select(0, slots).view(-1, 1, 1);                                   // (B, 1, 1)
         var hidden = x.to(ScalarType.Float32).bmm(a.transpose(1, 2));                               // (B, T, R)
-        return (hidden.bmm(b.transpose(1, 2)) * scale).MoveToOuterDisposeScope();                  // (B, T, out)
+        return (hidden.bmm(b) * scale).MoveToOuterDisposeScope();                                   // (B, T, out)
+    }
+
+    /// <summary>
+    /// The k adapters present stacked: x · [A_1; …; A_k]ᵀ gives every row all k·R adapter activations; the batch's column
+    /// mask keeps only the row's own R (zero for rows without an adapter), scaled per adapter; one matmul with the stacked
+    /// [B_1; …; B_k] adds the deltas. Zero-padded ranks and masked columns add exact zeros.
+    /// </summary>
+    private Tensor Stacked(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var present = batch.PresentSlots!;                                                          // (k)
+        var rank = tableA.shape[1];
+        var a = tableA.index_select(0, present).view(-1, tableA.shape[2]);                         // (k·R, in)
+        var b = tableB.index_select(0, present).view(-1, tableB.shape[2]);                         // (k·R, out)
+        var columnScale = scales.index_select(0, present).repeat_interleave(rank);                 // (k·R)
+        var hidden = x.to(ScalarType.Float32).matmul(a.t()) * (batch.ColumnMask! * columnScale);   // (B, T, k·R)
+        return hidden.matmul(b).MoveToOuterDisposeScope();                                        // (B, T, out)
     }
 
     protected override void Dispose(bool disposing)
