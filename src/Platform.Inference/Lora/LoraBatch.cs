@@ -21,6 +21,9 @@ internal sealed class LoraBatch : IDisposable
     public Tensor? PresentSlots { get; private set; }
     /// <summary>(B, 1, k·R) fp32: 1 on each row's own adapter's R columns of the stacked tables, 0 elsewhere.</summary>
     public Tensor? ColumnMask { get; private set; }
+    /// <summary>Changes whenever the set (and order) of adapters present changes; stacked tables built for one stay valid.</summary>
+    public long Composition { get; private set; }
+    private int[] lastPresent = [];
     public IReadOnlyList<(int Slot, Tensor Rows, bool AllRows)> Groups => groups;
     public bool Active => groups.Count > 0;
 
@@ -28,7 +31,8 @@ internal sealed class LoraBatch : IDisposable
     {
         Clear();
         if (rowSlots.All(s => s == 0)) return;
-        var present = rowSlots.Where(s => s != 0).Distinct().ToList();
+        var present = rowSlots.Where(s => s != 0).Distinct().Order().ToList();
+        if (!present.SequenceEqual(lastPresent)) (Composition, lastPresent) = (Composition + 1, present.ToArray());
         var mask = new float[rowSlots.Count * present.Count * maxRank];
         for (var row = 0; row < rowSlots.Count; row++)
         {

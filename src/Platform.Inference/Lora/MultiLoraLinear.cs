@@ -18,6 +18,9 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     private readonly Tensor scales;   // (slots) fp32, 0 where a slot has no weights for this linear
     private readonly int[] ranks;
     private readonly double[] scaling;
+    private Tensor? stackedA;         // (k·R, in) the adapters of batch composition stackedFor, for the stacked kernel
+    private Tensor? stackedB;         // (k·R, out) their B, each scaled
+    private long stackedFor = -1;
 
     public MultiLoraLinear(Linear baseLayer, int slots, int maxRank, LoraBatch batch) : base(nameof(MultiLoraLinear))
     {
@@ -49,6 +52,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
 
     public void Clear(int slot)
     {
+        DropStacked();
         using var _ = no_grad();
         tableA[slot].zero_();
         tableB[slot].zero_();
@@ -102,19 +106,35 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The k adapters present stacked: x · [A_1; …; A_k]ᵀ gives every row all k·R adapter activations; the batch's column
-    /// mask keeps only the row's own R (zero for rows without an adapter), scaled per adapter; one matmul with the stacked
-    /// [B_1; …; B_k] adds the deltas. Zero-padded ranks and masked columns add exact zeros.
+    /// mask keeps only the row's own R (zero for rows without an adapter); one matmul with the stacked, pre-scaled
+    /// [s_1·B_1; …; s_k·B_k] adds the deltas. Zero-padded ranks and masked columns add exact zeros. The stacked tables are
+    /// built when the batch's set of adapters changes and reused while it stays (every decode step of a steady batch).
     /// </summary>
     private Tensor Stacked(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (stackedFor != batch.Composition) Restack();
+        var hidden = x.to(ScalarType.Float32).matmul(stackedA!.t()) * batch.ColumnMask!;             // (B, T, k·R)
+        return hidden.matmul(stackedB!).MoveToOuterDisposeScope();                                 // (B, T, out)
+    }
+
+    private void Restack()
+    {
+        DropStacked();
+        using var scope = NewDisposeScope();
         var present = batch.PresentSlots!;                                                          // (k)
         var rank = tableA.shape[1];
-        var a = tableA.index_select(0, present).view(-1, tableA.shape[2]);                         // (k·R, in)
-        var b = tableB.index_select(0, present).view(-1, tableB.shape[2]);                         // (k·R, out)
-        var columnScale = scales.index_select(0, present).repeat_interleave(rank);                 // (k·R)
-        var hidden = x.to(ScalarType.Float32).matmul(a.t()) * (batch.ColumnMask! * columnScale);   // (B, T, k·R)
-        return hidden.matmul(b).MoveToOuterDisposeScope();                                        // (B, T, out)
+        stackedA = tableA.index_select(0, present).view(-1, tableA.shape[2]).DetachFromDisposeScope();   // (k·R, in)
+        var columnScale = scales.index_select(0, present).repeat_interleave(rank).unsqueeze(1);          // (k·R, 1)
+        stackedB = (tableB.index_select(0, present).view(-1, tableB.shape[2]) * columnScale).DetachFromDisposeScope(); // (k·R, out)
+        stackedFor = batch.Composition;
+    }
+
+    private void DropStacked()
+    {
+        stackedA?.Dispose();
+        stackedB?.Dispose();
+        (stackedA, stackedB, stackedFor) = (null, null, -1);
     }
 
     protected override void Dispose(bool disposing)
@@ -124,6 +144,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
             tableA.Dispose();
             tableB.Dispose();
             scales.Dispose();
+            DropStacked();
         }
         base.Dispose(disposing);
     }
