@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Platform.Domain.Inference;
 using Platform.WebConsole.Auth;
 using Platform.WebConsole.Components.Shared;
 using Platform.WebConsole.Queries;
@@ -44,6 +45,64 @@ public sealed class ConsoleComponentTests : BunitContext
 
         var empty = Render<MetricChart>(p => p.Add(c => c.Title, "Loss").Add(c => c.Points, []).Add(c => c.Lines, [new MetricChart.Line("train", m => m.TrainLoss)]));
         Assert.Contains("No metrics yet.", empty.Markup);
+    }
+
+    [Fact]
+    public void The_inference_panel_lists_each_process_base_with_its_resident_adapters_and_tokens_per_second()
+    {
+        var now = DateTimeOffset.UtcNow;
+        InferenceSiloAnnouncement Silo(string id, string host, params InferenceBaseStatus[] bases) => new(id, host, 4242, now, bases, 17, false);
+        InferenceBaseStatus Base(string id, bool loaded, string[] adapters, int running, int waiting, double tokensPerSecond) =>
+            new(id, loaded, adapters, running, waiting, tokensPerSecond);
+        var pool = new InferencePoolView(
+        [
+            new(Silo("S10.0.0.1:11111:1", "gpu-a", Base("qwen3-tiny", true, ["ft:qwen3-tiny:ten_a:x:ftjob-1", "ft:qwen3-tiny:ten_b:y:ftjob-2"], 3, 1, 812.5),
+                Base("qwen3-0.6b", false, [], 0, 0, 0)), now),
+            new(Silo("S10.0.0.2:11111:1", "gpu-b", Base("qwen3-tiny", true, ["ft:qwen3-tiny:ten_a:x:ftjob-1"], 1, 0, 100)), now),
+        ], Reachable: true);
+
+        var cut = Render<InferenceSilos>(p => p.Add(c => c.Pool, pool));
+
+        var rows = cut.FindAll("tr[data-silo]");
+        Assert.Equal(3, rows.Count);
+        var first = rows[0].TextContent;
+        Assert.Contains("gpu-a · pid 4242", first);
+        Assert.Contains("loaded", first);
+        Assert.Contains("ft:qwen3-tiny:ten_a:x:ftjob-1, ft:qwen3-tiny:ten_b:y:ftjob-2", first);
+        Assert.Contains("3 / 1", first);
+        Assert.Contains("812.5", first);
+        Assert.Contains("not loaded", rows[1].TextContent);
+        Assert.Equal("—", rows[1].QuerySelector("[data-testid=resident-adapters]")!.TextContent);
+        Assert.Contains("2 process(es) · 912.5 tokens/s", cut.Find("[data-testid=inference-total]").TextContent);
+        Assert.Equal(["S10.0.0.1:11111:1", "S10.0.0.2:11111:1"], pool.SilosByAdapter["ft:qwen3-tiny:ten_a:x:ftjob-1"].Order());
+        Assert.Equal(["S10.0.0.1:11111:1", "S10.0.0.2:11111:1"], pool.SilosByLoadedBase["qwen3-tiny"].Order());
+        Assert.Empty(pool.SilosByLoadedBase["qwen3-0.6b"]);
+    }
+
+    [Fact]
+    public void The_inference_panel_says_when_no_process_announced_itself_or_the_directory_did_not_answer()
+    {
+        Assert.Contains("No inference process has announced itself.", Render<InferenceSilos>(p => p.Add(c => c.Pool, InferencePoolView.Empty)).Markup);
+        Assert.Contains("The inference directory did not answer.", Render<InferenceSilos>(p => p.Add(c => c.Pool, new InferencePoolView([], false))).Markup);
+    }
+
+    [Fact]
+    public void The_usage_chart_plots_trained_and_inference_tokens_per_day()
+    {
+        var day = new DateOnly(2026, 11, 20);
+        var usage = new TenantUsage(1_400, 7_000, 130, 333,
+            [new(day, 400, 30, 0), new(day.AddDays(1), 0, 0, 300), new(day.AddDays(2), 1_000, 90, 33)]);
+
+        var cut = Render<UsageView>(p => p.Add(c => c.Usage, usage));
+
+        var chart = cut.FindComponent<MudChart<double>>().Instance;
+        Assert.Equal(["trained tokens per day", "inference tokens per day"], chart.ChartSeries.Select(s => s.Name));
+        Assert.Equal([400, 0, 1_000], chart.ChartSeries[0].Data.Values);
+        Assert.Equal([0, 300, 33], chart.ChartSeries[1].Data.Values);
+        Assert.Equal(["11-20", "11-21", "11-22"], chart.ChartLabels);
+        Assert.Equal("333", cut.Find("[data-testid=usage-inference]").TextContent);
+        Assert.Equal("1,400", cut.Find("[data-testid=usage-trained]").TextContent);
+        Assert.Equal("130", cut.Find("[data-testid=usage-training-seconds]").TextContent);
     }
 
     [Fact]
