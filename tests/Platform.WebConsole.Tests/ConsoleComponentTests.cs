@@ -103,6 +103,10 @@ public sealed class ConsoleComponentTests : BunitContext
         Assert.Equal("333", cut.Find("[data-testid=usage-inference]").TextContent);
         Assert.Equal("1,400", cut.Find("[data-testid=usage-trained]").TextContent);
         Assert.Equal("130", cut.Find("[data-testid=usage-training-seconds]").TextContent);
+
+        var idle = Render<UsageView>(p => p.Add(c => c.Usage, usage with { Days = [new(day, 0, 0, 0), new(day.AddDays(1), 0, 0, 0)] }));
+        Assert.Empty(idle.FindComponents<MudChart<double>>());
+        Assert.Contains("No tokens trained or generated in the last 2 days.", idle.Markup);
     }
 
     [Fact]
