@@ -48,6 +48,55 @@ public sealed class ConsoleComponentTests : BunitContext
     }
 
     [Fact]
+    public void Rl_and_dpo_metric_events_give_reward_curves_and_sft_ones_none()
+    {
+        var grpo = JobQueries.MetricsOf([
+            """{"step":1,"total_steps":2,"train_loss":0.1,"learning_rate":1e-4,"reward":0.25,"reward_std":0.4,"rewards/accuracy/mean":0.25}""",
+            """{"step":2,"total_steps":2,"train_loss":0.1,"learning_rate":1e-4,"reward":0.75,"reward_std":0.3}""",
+        ]);
+        var dpo = JobQueries.MetricsOf([
+            """{"step":1,"total_steps":1,"train_loss":0.69,"learning_rate":1e-4,"rewards/chosen":0.02,"rewards/rejected":-0.01,"rewards/margins":0.03}""",
+        ]);
+        var sft = JobQueries.MetricsOf(["""{"step":1,"total_steps":1,"train_loss":2.0,"learning_rate":1e-4}"""]);
+        IReadOnlyList<MetricChart.Line> lines =
+        [
+            new("reward", p => p.Reward), new("reward std", p => p.RewardStd),
+            new("chosen", p => p.RewardChosen), new("rejected", p => p.RewardRejected), new("margin", p => p.RewardMargin),
+        ];
+
+        var (grpoSeries, _) = MetricChart.Build(grpo, lines);
+        Assert.Equal(["reward", "reward std"], grpoSeries.Select(x => x.Name));
+        Assert.Equal([0.25, 0.75], grpoSeries[0].Data.Values);
+        var (dpoSeries, _) = MetricChart.Build(dpo, lines);
+        Assert.Equal(["chosen", "rejected", "margin"], dpoSeries.Select(x => x.Name));
+        Assert.Equal([0.03], dpoSeries[2].Data.Values);
+        Assert.True(grpo.All(p => p.HasRewards) && dpo.All(p => p.HasRewards));
+        Assert.False(sft.Single().HasRewards);
+    }
+
+    [Fact]
+    public void Hyperparameters_show_the_resolved_values_each_method_uses()
+    {
+        var sft = new Platform.Domain.Jobs.JobSettings(3, 9, 1, 1e-4, "lora", 8, 16, 0.05, ["q_proj", "v_proj"], 2048, 10, MicroBatchSize: 3);
+        var rows = JobHyperparameters.Of("supervised", sft, 42).ToDictionary(r => r.Name, r => r.Value);
+        Assert.Equal("9", rows["batch size"]);
+        Assert.Equal("3 × 3 (lowered to fit the worker's memory)", rows["micro-batch × accumulation"]);
+        Assert.Equal("8 / 16 / 0.05", rows["LoRA rank / alpha / dropout"]);
+        Assert.Equal("q_proj, v_proj", rows["target modules"]);
+        Assert.Equal("42", rows["seed"]);
+        Assert.DoesNotContain("beta", rows.Keys);
+
+        var rft = sft with { Method = "reinforcement", MicroBatchSize = null, Beta = 0.04, NumGenerations = 8, Epsilon = 0.2, MaxCompletionLength = 512, Grader = """{"type":"accuracy"}""" };
+        rows = JobHyperparameters.Of("reinforcement", rft, 7).ToDictionary(r => r.Name, r => r.Value);
+        Assert.Equal(("0.04", "8", "0.2", "512"), (rows["beta"], rows["generations per prompt"], rows["epsilon (clip)"], rows["max completion length"]));
+        Assert.Contains("accuracy", rows["grader"]);
+        Assert.DoesNotContain("micro-batch × accumulation", rows.Keys);
+
+        var full = sft with { TrainType = "full" };
+        Assert.DoesNotContain("target modules", JobHyperparameters.Of("supervised", full, 1).Select(r => r.Name));
+    }
+
+    [Fact]
     public void The_inference_panel_lists_each_process_base_with_its_resident_adapters_and_tokens_per_second()
     {
         var now = DateTimeOffset.UtcNow;

@@ -11,10 +11,15 @@ public sealed record JobFilter(string? Status = null, string? Tenant = null, str
 public sealed record JobRow(string Id, string TenantId, string TenantName, string Model, string Status, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, long? TrainedTokens, string? FineTunedModel, string? Error);
 
-/// <summary>One step's metrics from a job's "metrics" events (the chart's x is the step).</summary>
+/// <summary>
+/// One step's metrics from a job's "metrics" events (the chart's x is the step). Reward: GRPO's mean reward (RewardStd its
+/// spread); RewardChosen, RewardRejected, RewardMargin: DPO's implicit rewards ("rewards/chosen", "rewards/rejected", "rewards/margins").
+/// </summary>
 public sealed record MetricPoint(int Step, int TotalSteps, double TrainLoss, double? ValidLoss, double? TrainAccuracy, double? ValidAccuracy,
-    double LearningRate, double? Reward = null)
+    double LearningRate, double? Reward = null, double? RewardStd = null, double? RewardChosen = null, double? RewardRejected = null, double? RewardMargin = null)
 {
+    public bool HasRewards => Reward is not null || RewardChosen is not null || RewardRejected is not null || RewardMargin is not null;
+
     public static MetricPoint? FromEventData(string? json)
     {
         if (json is null) return null;
@@ -22,7 +27,8 @@ public sealed record MetricPoint(int Step, int TotalSteps, double TrainLoss, dou
         var r = doc.RootElement;
         if (!r.TryGetProperty("step", out var step)) return null;
         return new MetricPoint(step.GetInt32(), Int(r, "total_steps") ?? 0, Num(r, "train_loss") ?? double.NaN, Num(r, "valid_loss"),
-            Num(r, "train_mean_token_accuracy"), Num(r, "valid_mean_token_accuracy"), Num(r, "learning_rate") ?? 0, Num(r, "reward"));
+            Num(r, "train_mean_token_accuracy"), Num(r, "valid_mean_token_accuracy"), Num(r, "learning_rate") ?? 0, Num(r, "reward"), Num(r, "reward_std"),
+            Num(r, "rewards/chosen"), Num(r, "rewards/rejected"), Num(r, "rewards/margins"));
     }
 
     private static double? Num(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;

@@ -11,9 +11,12 @@ internal sealed partial class ConsoleHttp : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     public HttpClient Client { get; }
+    public CookieContainer Cookies { get; } = new();
+    /// <summary>The Set-Cookie header of the sign-in response (the container drops attributes such as SameSite).</summary>
+    public string? SignInSetCookie { get; private set; }
 
     private ConsoleHttp(Uri baseAddress) =>
-        Client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        Client = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
 
     public static async Task<ConsoleHttp> SignInOperatorAsync(Uri baseAddress, string email, string password)
     {
@@ -21,6 +24,7 @@ internal sealed partial class ConsoleHttp : IDisposable
         var response = await session.PostFormAsync("/admin/signin", "/admin/login", new() { ["email"] = email, ["password"] = password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/admin", response.Headers.Location?.OriginalString);
+        session.SignInSetCookie = response.Headers.TryGetValues("Set-Cookie", out var set) ? string.Join("\n", set.Where(c => c.StartsWith(".platform.console=", StringComparison.Ordinal))) : null;
         return session;
     }
 
