@@ -37,6 +37,23 @@ public sealed class ConsoleComponentTests : BunitContext
     }
 
     [Fact]
+    public void Small_values_are_drawn_in_units_that_whole_number_ticks_can_show()
+    {
+        IReadOnlyList<MetricPoint> points = [Step(1, 12.8) with { LearningRate = 5e-3 }, Step(2, 2.0) with { LearningRate = 1e-4 }];
+        var (loss, _) = MetricChart.Build(points, [new("train loss", m => m.TrainLoss)]);
+        Assert.Equal((0, 5), MetricChart.Axis(loss)); // 0–12.8: ticks 5 apart, as drawn
+        var (lr, _) = MetricChart.Build(points, [new("learning rate", m => m.LearningRate)]);
+        Assert.Equal((4, 10), MetricChart.Axis(lr)); // 5e-3 drawn as 50 in units of 1e-4
+
+        var cut = Render<MetricChart>(p => p.Add(c => c.Title, "Learning rate").Add(c => c.Points, points)
+            .Add(c => c.Lines, [new MetricChart.Line("learning rate", m => m.LearningRate)]));
+        Assert.Contains("Learning rate (×1e-4)", cut.Markup);
+        var chart = cut.FindComponent<MudChart<double>>().Instance;
+        Assert.Equal([50, 1], chart.ChartSeries[0].Data.Values.Select(v => Math.Round(v, 9)));
+        Assert.Equal(10, ((LineChartOptions)chart.ChartOptions!).YAxisTicks);
+    }
+
+    [Fact]
     public void A_metric_nobody_reported_gets_no_series_and_an_empty_chart_says_so()
     {
         var (series, labels) = MetricChart.Build([Step(5, 1.0)], [new("train", m => m.TrainLoss), new("reward", m => m.Reward)]);

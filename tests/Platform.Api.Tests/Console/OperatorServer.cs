@@ -16,8 +16,14 @@ public sealed class OperatorServer : WebhookServer
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        await AddOperatorsAsync(Services);
+    }
+
+    /// <summary>The console admin and viewer, as `platform admin add-user` makes them.</summary>
+    public static async Task AddOperatorsAsync(IServiceProvider services)
+    {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(ct);
+        await using var db = await services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(ct);
         await OperatorAccounts.AddOrUpdateAsync(db, AdminEmail, ConsoleRoles.Admin, Password, DateTimeOffset.UtcNow, ct);
         await OperatorAccounts.AddOrUpdateAsync(db, ViewerEmail, ConsoleRoles.Viewer, Password, DateTimeOffset.UtcNow, ct);
     }
