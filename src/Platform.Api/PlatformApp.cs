@@ -31,6 +31,7 @@ public static class PlatformApp
         app.MapAdminTenantsApi();
         app.MapAdminWorkersApi();
         app.MapAdminInferenceApi();
+        app.MapAdminActionsApi();
         app.MapAdminAuditApi();
         app.MapPlatformConsole(ConsoleAssets.EndpointsManifest);
 

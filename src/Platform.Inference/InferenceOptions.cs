@@ -27,10 +27,15 @@ public sealed class InferenceOptions
 
 public enum LoraKernel
 {
-    /// <summary>Grouped up to <see cref="LoraBatch.GroupedUpTo"/> distinct adapters in a forward, gathered beyond (docs/benchmarks.md).</summary>
+    /// <summary>The kernel that measured fastest in <c>bench serve</c> (docs/benchmarks.md): stacked.</summary>
     Auto,
     /// <summary>Rows sorted by adapter, one pair of matmuls per adapter present (Punica's SGMV idea).</summary>
     Grouped,
     /// <summary>Each row's A and B gathered from the padded table, one batched matmul pair for the whole batch (BGMV).</summary>
     Gathered,
+    /// <summary>
+    /// The A and B of every adapter present stacked into one matrix each: one matmul pair for the whole batch, each row's
+    /// columns outside its own adapter masked to zero. Costs k·r columns for k adapters present, a handful of ops per linear.
+    /// </summary>
+    Stacked,
 }

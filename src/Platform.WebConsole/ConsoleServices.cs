@@ -56,6 +56,7 @@ public static class ConsoleServices
         services.AddSingleton<WebhookQueries>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<OverviewQueries>();
+        services.AddSingleton<InferenceQueries>();
         return services;
     }
 }

@@ -22,6 +22,7 @@ public sealed class MultiLoraBatchingTests
     [Theory]
     [InlineData(LoraKernel.Grouped)]
     [InlineData(LoraKernel.Gathered)]
+    [InlineData(LoraKernel.Stacked)]
     public async Task A_mixed_batch_of_base_and_four_adapters_gives_each_request_its_tokens_alone(LoraKernel kernel)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,16 +1,15 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
 using Platform.Data;
-using Platform.Domain;
-using Platform.Domain.Audit;
 using Platform.Domain.Tenants;
+using Platform.WebConsole.Actions;
+using Platform.WebConsole.Auth;
 
 namespace Platform.Api.Apis;
 
-/// <summary>Operator endpoints: tenants and their API keys.</summary>
+/// <summary>Operator endpoints: tenants and their API keys. Changes go through <see cref="ConsoleActions"/>, which audits them.</summary>
 public static class AdminTenantsApi
 {
     public sealed record CreateTenantRequest(string? Name, long? StorageQuotaBytes, int? MaxConcurrentJobs, int? MaxQueuedJobs, long? TrainedTokensLimit);
@@ -29,23 +28,24 @@ public static class AdminTenantsApi
         group.MapGet("/", ListTenants);
         group.MapGet("/{tenantId}", GetTenant);
         group.MapPost("/{tenantId}", UpdateLimits);
-        group.MapPost("/{tenantId}/suspend", (string tenantId, IGrainFactory grains, AuditLog audit, CancellationToken ct) => SetSuspended(tenantId, true, grains, audit, ct));
-        group.MapPost("/{tenantId}/reactivate", (string tenantId, IGrainFactory grains, AuditLog audit, CancellationToken ct) => SetSuspended(tenantId, false, grains, audit, ct));
+        group.MapPost("/{tenantId}/suspend", (string tenantId, ConsoleActions actions, CancellationToken ct) =>
+            actions.SetSuspendedAsync(ConsoleActor.AdminKey, tenantId, true, ct));
+        group.MapPost("/{tenantId}/reactivate", (string tenantId, ConsoleActions actions, CancellationToken ct) =>
+            actions.SetSuspendedAsync(ConsoleActor.AdminKey, tenantId, false, ct));
         group.MapPost("/{tenantId}/api-keys", IssueKey);
         group.MapGet("/{tenantId}/api-keys", ListKeys);
         group.MapDelete("/{tenantId}/api-keys/{keyId}", RevokeKey);
         return group;
     }
 
-    private static async Task<IResult> CreateTenant(CreateTenantRequest? body, IGrainFactory grains, IOptions<TenantDefaultsOptions> defaults, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> CreateTenant(CreateTenantRequest? body, ConsoleActions actions, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Name)) return ApiError.Invalid("'name' is required", "name");
         if (body.StorageQuotaBytes is < 0) return ApiError.Invalid("'storage_quota_bytes' must not be negative", "storage_quota_bytes");
         if (body.MaxConcurrentJobs is < 1) return ApiError.Invalid("'max_concurrent_jobs' must be at least 1", "max_concurrent_jobs");
         if (body.MaxQueuedJobs is < 1) return ApiError.Invalid("'max_queued_jobs' must be at least 1", "max_queued_jobs");
-        var tenant = await grains.GetGrain<ITenantGrain>(Ids.Tenant()).Create(body.Name, new TenantLimits(
-            body.StorageQuotaBytes ?? defaults.Value.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit));
-        await audit.RecordAsync(AuditLog.AdminKeyActor, AuditActions.TenantCreated, tenant.Id, tenant.Id, $"name={tenant.Name}", ct);
+        var tenant = await actions.CreateTenantAsync(ConsoleActor.AdminKey, body.Name,
+            new TenantLimits(body.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit), ct);
         return Results.Created($"/admin/v1/tenants/{tenant.Id}", tenant);
     }
 
@@ -65,28 +65,14 @@ public static class AdminTenantsApi
             : Results.Ok(TenantInfo.From(t));
     }
 
-    private static async Task<TenantInfo> SetSuspended(string tenantId, bool suspended, IGrainFactory grains, AuditLog audit, CancellationToken ct)
-    {
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).SetSuspended(suspended);
-        await audit.RecordAsync(AuditLog.AdminKeyActor, suspended ? AuditActions.TenantSuspended : AuditActions.TenantResumed, tenantId, tenantId, null, ct);
-        return tenant;
-    }
+    private static Task<TenantInfo> UpdateLimits(string tenantId, CreateTenantRequest body, ConsoleActions actions, CancellationToken ct) =>
+        actions.UpdateLimitsAsync(ConsoleActor.AdminKey, tenantId,
+            new TenantLimits(body.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit), ct);
 
-    private static async Task<TenantInfo> UpdateLimits(string tenantId, CreateTenantRequest body, IGrainFactory grains, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> IssueKey(string tenantId, IssueKeyRequest? body, ConsoleActions actions, CancellationToken ct)
     {
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).UpdateLimits(
-            new TenantLimits(body.StorageQuotaBytes, body.MaxConcurrentJobs, body.MaxQueuedJobs, body.TrainedTokensLimit));
-        var l = tenant.Limits;
-        await audit.RecordAsync(AuditLog.AdminKeyActor, AuditActions.TenantLimitsChanged, tenantId, tenantId,
-            AuditLog.Describe(l), ct);
-        return tenant;
-    }
-
-    private static async Task<IResult> IssueKey(string tenantId, IssueKeyRequest? body, IGrainFactory grains, AuditLog audit, CancellationToken ct)
-    {
-        var issued = await grains.GetGrain<ITenantGrain>(tenantId).IssueApiKey(body?.Name ?? "default");
+        var issued = await actions.IssueKeyAsync(ConsoleActor.AdminKey, tenantId, body?.Name ?? "default", ct);
         var k = issued.Key;
-        await audit.RecordAsync(AuditLog.AdminKeyActor, AuditActions.KeyIssued, k.Id, tenantId, $"name={k.Name}", ct);
         return Results.Created($"/admin/v1/tenants/{tenantId}/api-keys/{k.Id}",
             new IssuedKeyResponse(k.Id, k.Name, k.Prefix, k.CreatedAt, issued.Plaintext));
     }
@@ -98,10 +84,6 @@ public static class AdminTenantsApi
         return new KeyList(rows.Select(ApiKeyInfo.From).ToList());
     }
 
-    private static async Task<ApiKeyInfo> RevokeKey(string tenantId, string keyId, IGrainFactory grains, AuditLog audit, CancellationToken ct)
-    {
-        var key = await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId);
-        await audit.RecordAsync(AuditLog.AdminKeyActor, AuditActions.KeyRevoked, keyId, tenantId, null, ct);
-        return key;
-    }
+    private static Task<ApiKeyInfo> RevokeKey(string tenantId, string keyId, ConsoleActions actions, CancellationToken ct) =>
+        actions.RevokeKeyAsync(ConsoleActor.AdminKey, tenantId, keyId, ct);
 }

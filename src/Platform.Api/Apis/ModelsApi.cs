@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using Microsoft.EntityFrameworkCore;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
@@ -53,12 +51,7 @@ public static class ModelsApi
         var found = await FindOwnAsync(modelId, TenantCaller.From(http).TenantId, dbFactory, ct);
         if (found is null) return ApiError.NotFound("model", modelId, "model");
         var folder = store.Folder(found.Value.Path);
-        var name = modelId.Replace(':', '_') + ".tar.gz";
-        return Results.Stream(async output =>
-        {
-            await using var gzip = new GZipStream(output, CompressionLevel.Fastest);
-            await TarFile.CreateFromDirectoryAsync(folder, gzip, includeBaseDirectory: false, ct);
-        }, "application/gzip", name);
+        return Results.Stream(output => AdapterArchive.WriteAsync(folder, output, ct), "application/gzip", AdapterArchive.FileName(modelId));
     }
 
     private static async Task<IResult> Delete(string modelId, HttpContext http, IGrainFactory grains, BaseModelRegistry registry)
@@ -68,8 +61,7 @@ public static class ModelsApi
         await grains.GetGrain<ITenantGrain>(TenantCaller.From(http).TenantId).DeleteModel(modelId);
         // This silo's engines at once (even with the directory unreachable), then every inference silo's.
         http.RequestServices.GetService<InferencePool>()?.Unload(modelId);
-        try { await grains.GetGrain<IInferenceDirectoryGrain>(IInferenceDirectoryGrain.Key).ModelDeleted(modelId).WaitAsync(TimeSpan.FromSeconds(10)); }
-        catch (Exception e) when (e is OrleansException or TimeoutException) { }  // left resident until evicted; no request can name it now
+        await grains.UnloadEverywhereAsync(modelId);
         return Results.Ok(new ModelDeleted(modelId, true));
     }
 

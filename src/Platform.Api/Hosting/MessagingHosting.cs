@@ -28,6 +28,8 @@ internal static class MessagingHosting
         if (worker) builder.Services.AddTrainingWorker(builder.Configuration);
         builder.Services.AddMassTransit(bus =>
         {
+            // A self-hosted service does not phone home (and a DNS lookup that hangs offline would hold a pool thread).
+            bus.DisableUsageTelemetry();
             if (worker) bus.AddTrainingWorkerConsumers();
             bus.AddConsumer<TrainingRunFaultConsumer>();
             if (string.Equals(options.Transport, "rabbitmq", StringComparison.OrdinalIgnoreCase))

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Platform.Api.Inference.Placement;
 using Platform.Data.Postgres;
+using Platform.Domain.Hosting;
 using Platform.Domain.Placement;
 
 namespace Platform.Api.Hosting;
@@ -33,6 +34,7 @@ internal static class OrleansHosting
             silo.UseSiloMetadata(new Dictionary<string, string> { [ApiSiloPlacementStrategy.RolesMetadataKey] = roles.ToString() });
             silo.AddPlacementDirector<SiloBoundPlacementStrategy, SiloBoundPlacementDirector>();
             silo.AddPlacementDirector<ApiSiloPlacementStrategy, ApiSiloPlacementDirector>();
+            silo.AddIncomingGrainCallFilter<YieldBeforeInvokeFilter>();
         });
         return builder;
     }

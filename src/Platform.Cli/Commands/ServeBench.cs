@@ -26,7 +26,9 @@ internal static class ServeBench
         {
             ("multi8 / base", rate["multi8"] / rate["base"], 0.8), ("multi8 / naive8", rate["multi8"] / rate["naive8"], 3.0),
             ("base / single", rate["base"] / rate["single"], 6.0),
-            ("multi8 gathered / grouped", rate["multi8_gathered"] / rate["multi8"], double.NaN),
+            ("multi8 stacked / grouped", rate["multi8_stacked"] / rate["multi8_grouped"], double.NaN),
+            ("multi8 stacked / gathered", rate["multi8_stacked"] / rate["multi8_gathered"], double.NaN),
+            ("multi32 stacked / gathered", rate["multi32_stacked"] / rate["multi32_gathered"], double.NaN),
         };
         foreach (var (name, value, target) in ratios)
             Console.WriteLine(json

@@ -24,6 +24,8 @@ public sealed class JobSchedulerGrain(
 
     private async Task Sweep()
     {
+        // A timer tick is not a grain call, so YieldBeforeInvokeFilter does not cover it: leave the message loop before calling out.
+        await Task.Yield();
         var o = options.Value;
         await using var db = await dbFactory.CreateDbContextAsync();
         var cutoff = clock.GetUtcNow() - o.LeaseTimeout;

@@ -23,7 +23,7 @@ public sealed record ServeScenarioResult(string Scenario, int Requests, int Adap
 /// <c>bench serve</c>: the engine in-process (no HTTP), on a preset base with rank-r adapters on every linear, all resident
 /// before timing. Each request has the same prompt length and generates exactly the same number of tokens (no stop).
 /// naive8 serves multi8's requests one adapter at a time, as a server without multi-LoRA batching would.
-/// The *_gathered rows repeat multi8 / multi32 with the gathered (BGMV) kernel instead of the grouped (SGMV) one.
+/// The multi8_* / multi32_* rows repeat those scenarios with each multi-LoRA kernel (grouped, gathered, stacked).
 /// </summary>
 public static class ServeBenchmark
 {
@@ -45,15 +45,22 @@ public static class ServeBenchmark
             var results = new List<ServeScenarioResult>();
             void Add(ServeScenarioResult r) { results.Add(r); progress?.Invoke(r); }
             IReadOnlyList<AdapterRef?> Spread(int requests, int distinct) => Enumerable.Range(0, requests).Select(i => (AdapterRef?)adapters[i % distinct]).ToList();
-            engine.LoraKernel = LoraKernel.Grouped;
+            // The scenarios run the engine's default kernel (what a server runs); the kernel rows repeat multi8 and multi32
+            // with each kernel for comparison.
             Add(Scenario(engine, "single", [[null]], prompt, o.OutputTokens, cancellationToken));
             Add(Scenario(engine, "base", [Enumerable.Repeat<AdapterRef?>(null, 16).ToList()], prompt, o.OutputTokens, cancellationToken));
             Add(Scenario(engine, "multi8", [Spread(16, 8)], prompt, o.OutputTokens, cancellationToken));
             Add(Scenario(engine, "multi32", [Spread(32, 32)], prompt, o.OutputTokens, cancellationToken));
             Add(Scenario(engine, "naive8", Spread(16, 8).GroupBy(a => a!.Id).Select(g => g.ToList()).ToList(), prompt, o.OutputTokens, cancellationToken));
-            engine.LoraKernel = LoraKernel.Gathered;
-            Add(Scenario(engine, "multi8_gathered", [Spread(16, 8)], prompt, o.OutputTokens, cancellationToken));
-            Add(Scenario(engine, "multi32_gathered", [Spread(32, 32)], prompt, o.OutputTokens, cancellationToken));
+            var served = engine.LoraKernel;
+            foreach (var kernel in new[] { LoraKernel.Grouped, LoraKernel.Gathered, LoraKernel.Stacked })
+            {
+                engine.LoraKernel = kernel;
+                var name = kernel.ToString().ToLowerInvariant();
+                Add(Scenario(engine, $"multi8_{name}", [Spread(16, 8)], prompt, o.OutputTokens, cancellationToken));
+                Add(Scenario(engine, $"multi32_{name}", [Spread(32, 32)], prompt, o.OutputTokens, cancellationToken));
+            }
+            engine.LoraKernel = served;
             return results;
         }
         finally

@@ -5,15 +5,17 @@ using Platform.Data;
 using Platform.Domain;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
+using Platform.Domain.Inference;
 using Platform.Domain.Jobs;
 using Platform.Domain.Tenants;
 
 namespace Platform.WebConsole.Actions;
 
 /// <summary>
-/// Every change made from the console goes through here: the actor's right to make it is checked on the server
-/// (a viewer is refused whatever the browser sends), the change goes to the owning grain, and operators' changes
-/// are audited. Tenants act only on their own tenant's objects.
+/// Every operator change goes through here, whether made in the console or through /admin/v1 with the admin key
+/// (<see cref="ConsoleActor.AdminKey"/>): the actor's right to make it is checked on the server (a viewer is refused
+/// whatever the browser sends), the change goes to the owning grain, and operators' changes are audited.
+/// Tenants signed in to /console act only on their own tenant's objects, and are not audited (they are not operators).
 /// </summary>
 public sealed class ConsoleActions(
     IGrainFactory grains, IDbContextFactory<PlatformDbContext> dbFactory, AuditLog audit, IOptions<TenantDefaultsOptions> defaults)
@@ -27,21 +29,19 @@ public sealed class ConsoleActions(
         return tenant;
     }
 
-    public async Task SetSuspendedAsync(ConsoleActor actor, string tenantId, bool suspended, CancellationToken cancellationToken)
+    public async Task<TenantInfo> SetSuspendedAsync(ConsoleActor actor, string tenantId, bool suspended, CancellationToken cancellationToken)
     {
         RequireOperatorAdmin(actor);
-        await grains.GetGrain<ITenantGrain>(tenantId).SetSuspended(suspended);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).SetSuspended(suspended);
         await audit.RecordAsync(actor.Name, suspended ? AuditActions.TenantSuspended : AuditActions.TenantResumed, tenantId, tenantId, null, cancellationToken);
+        return tenant;
     }
 
     public async Task<TenantInfo> UpdateLimitsAsync(ConsoleActor actor, string tenantId, TenantLimits limits, CancellationToken cancellationToken)
     {
         RequireOperatorAdmin(actor);
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId).UpdateLimits(limits);
-        var l = tenant.Limits;
-        await audit.RecordAsync(actor.Name, AuditActions.TenantLimitsChanged, tenantId, tenantId,
-            AuditLog.Describe(l),
-            cancellationToken);
+        await audit.RecordAsync(actor.Name, AuditActions.TenantLimitsChanged, tenantId, tenantId, AuditLog.Describe(tenant.Limits), cancellationToken);
         return tenant;
     }
 
@@ -53,11 +53,12 @@ public sealed class ConsoleActions(
         return issued;
     }
 
-    public async Task RevokeKeyAsync(ConsoleActor actor, string tenantId, string keyId, CancellationToken cancellationToken)
+    public async Task<ApiKeyInfo> RevokeKeyAsync(ConsoleActor actor, string tenantId, string keyId, CancellationToken cancellationToken)
     {
         RequireOperatorAdmin(actor);
-        await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId);
-        await audit.RecordAsync(actor.Name, AuditActions.KeyRevoked, keyId, tenantId, null, cancellationToken);
+        var key = await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId);
+        await audit.RecordAsync(actor.Name, AuditActions.KeyRevoked, keyId, tenantId, $"name={key.Name}", cancellationToken);
+        return key;
     }
 
     /// <summary>"cancel", "pause" or "resume" a job.</summary>
@@ -80,13 +81,14 @@ public sealed class ConsoleActions(
     {
         var tenantId = await OwnerAsync(actor, db => db.FineTunedModels.Where(m => m.Id == modelId).Select(m => m.TenantId), "model", modelId, cancellationToken);
         await grains.GetGrain<ITenantGrain>(tenantId).DeleteModel(modelId);
+        await grains.UnloadEverywhereAsync(modelId);
         await AuditIfOperator(actor, AuditActions.ModelDeleted, modelId, tenantId, cancellationToken);
     }
 
     public async Task RetryDeliveryAsync(ConsoleActor actor, string deliveryId, CancellationToken cancellationToken)
     {
-        string? endpointId = null;
         var tenantId = await OwnerAsync(actor, db => db.WebhookDeliveries.Where(d => d.Id == deliveryId).Select(d => d.TenantId), "delivery", deliveryId, cancellationToken);
+        string endpointId;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             endpointId = await db.WebhookDeliveries.Where(d => d.Id == deliveryId).Select(d => d.EndpointId).SingleAsync(cancellationToken);
         await grains.GetGrain<ITenantGrain>(tenantId).RetryDelivery(endpointId, deliveryId);

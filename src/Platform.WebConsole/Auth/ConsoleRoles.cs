@@ -26,6 +26,9 @@ public sealed record ConsoleActor(string Name, string Role, string? TenantId)
     public bool CanChange => Role is ConsoleRoles.Admin or ConsoleRoles.Tenant;
     public bool IsOperator => ConsoleRoles.IsOperatorRole(Role);
 
+    /// <summary>Calls to /admin/v1 made with the admin key: an admin, recorded in the audit log as "admin-key".</summary>
+    public static ConsoleActor AdminKey { get; } = new(Platform.Domain.Audit.AuditLog.AdminKeyActor, ConsoleRoles.Admin, null);
+
     public static ConsoleActor? From(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true) return null;

@@ -11,10 +11,15 @@ public sealed record JobFilter(string? Status = null, string? Tenant = null, str
 public sealed record JobRow(string Id, string TenantId, string TenantName, string Model, string Status, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, long? TrainedTokens, string? FineTunedModel, string? Error);
 
-/// <summary>One step's metrics from a job's "metrics" events (the chart's x is the step).</summary>
+/// <summary>
+/// One step's metrics from a job's "metrics" events (the chart's x is the step). Reward: GRPO's mean reward (RewardStd its
+/// spread); RewardChosen, RewardRejected, RewardMargin: DPO's implicit rewards ("rewards/chosen", "rewards/rejected", "rewards/margins").
+/// </summary>
 public sealed record MetricPoint(int Step, int TotalSteps, double TrainLoss, double? ValidLoss, double? TrainAccuracy, double? ValidAccuracy,
-    double LearningRate, double? Reward = null)
+    double LearningRate, double? Reward = null, double? RewardStd = null, double? RewardChosen = null, double? RewardRejected = null, double? RewardMargin = null)
 {
+    public bool HasRewards => Reward is not null || RewardChosen is not null || RewardRejected is not null || RewardMargin is not null;
+
     public static MetricPoint? FromEventData(string? json)
     {
         if (json is null) return null;
@@ -22,7 +27,8 @@ public sealed record MetricPoint(int Step, int TotalSteps, double TrainLoss, dou
         var r = doc.RootElement;
         if (!r.TryGetProperty("step", out var step)) return null;
         return new MetricPoint(step.GetInt32(), Int(r, "total_steps") ?? 0, Num(r, "train_loss") ?? double.NaN, Num(r, "valid_loss"),
-            Num(r, "train_mean_token_accuracy"), Num(r, "valid_mean_token_accuracy"), Num(r, "learning_rate") ?? 0, Num(r, "reward"));
+            Num(r, "train_mean_token_accuracy"), Num(r, "valid_mean_token_accuracy"), Num(r, "learning_rate") ?? 0, Num(r, "reward"), Num(r, "reward_std"),
+            Num(r, "rewards/chosen"), Num(r, "rewards/rejected"), Num(r, "rewards/margins"));
     }
 
     private static double? Num(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
@@ -38,6 +44,10 @@ public sealed class JobQueries(IDbContextFactory<PlatformDbContext> dbFactory, M
     /// <summary>At most this many metric steps are loaded for a chart (the newest).</summary>
     public const int MaxMetricEvents = 5000;
 
+    /// <summary>
+    /// One page, newest first. Filters and paging run on fine_tuning_jobs alone (its (created_at, id) and (tenant_id,
+    /// created_at) indexes); tenant names are joined for the page's rows only, so a deep page does not join every skipped row.
+    /// </summary>
     public async Task<Page<JobRow>> ListAsync(ConsoleScope scope, JobFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -46,13 +56,17 @@ public sealed class JobQueries(IDbContextFactory<PlatformDbContext> dbFactory, M
         if (!string.IsNullOrWhiteSpace(filter.Model)) jobs = jobs.Where(j => j.Model == filter.Model);
         if (filter.From is { } from) jobs = jobs.Where(j => j.CreatedAt >= from);
         if (filter.To is { } to) jobs = jobs.Where(j => j.CreatedAt < to);
-        var rows = jobs.Join(db.Tenants, j => j.TenantId, t => t.Id, (j, t) => new { j, TenantName = t.Name });
         if (!string.IsNullOrWhiteSpace(filter.Tenant))
-            rows = rows.Where(r => r.j.TenantId == filter.Tenant || r.TenantName == filter.Tenant);
+        {
+            var tenants = db.Tenants.Where(t => t.Id == filter.Tenant || t.Name == filter.Tenant).Select(t => t.Id);
+            jobs = jobs.Where(j => tenants.Contains(j.TenantId));
+        }
         var size = options.Value.PageSize;
         var page = Math.Max(1, filter.Page);
-        var total = await rows.CountAsync(cancellationToken);
-        var data = await rows.OrderByDescending(r => r.j.CreatedAt).ThenByDescending(r => r.j.Id).Skip((page - 1) * size).Take(size)
+        var total = await jobs.CountAsync(cancellationToken);
+        var data = await jobs.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Skip((page - 1) * size).Take(size)
+            .Join(db.Tenants, j => j.TenantId, t => t.Id, (j, t) => new { j, TenantName = t.Name })
+            .OrderByDescending(r => r.j.CreatedAt).ThenByDescending(r => r.j.Id)
             .Select(r => new JobRow(r.j.Id, r.j.TenantId, r.TenantName, r.j.Model, r.j.Status, r.j.CreatedAt, r.j.FinishedAt, r.j.TrainedTokens, r.j.FineTunedModel, r.j.ErrorMessage))
             .ToListAsync(cancellationToken);
         return new Page<JobRow>(data, total, page, size);

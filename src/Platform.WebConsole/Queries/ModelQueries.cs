@@ -23,4 +23,14 @@ public sealed class ModelQueries(IDbContextFactory<PlatformDbContext> dbFactory,
             .ToLookup(c => c.JobId);
         return models.Select(x => new AdapterRow(x.m, x.Name, checkpoints[x.m.JobId].ToList())).ToList();
     }
+
+    /// <summary>The artifact-store folder of a fine-tuned model or a checkpoint (by its model name) in scope; null if there is none.</summary>
+    public async Task<string?> FolderAsync(ConsoleScope scope, string modelId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await scope.Filter(db.FineTunedModels.AsNoTracking(), m => m.TenantId == scope.TenantId).Where(m => m.Id == modelId).Select(m => m.Path)
+                   .SingleOrDefaultAsync(cancellationToken)
+               ?? await scope.Filter(db.JobCheckpoints.AsNoTracking(), c => c.TenantId == scope.TenantId)
+                   .Where(c => c.FineTunedModelCheckpoint == modelId).Select(c => c.Path).SingleOrDefaultAsync(cancellationToken);
+    }
 }

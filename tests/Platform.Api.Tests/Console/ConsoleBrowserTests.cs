@@ -1,8 +1,16 @@
 using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Platform.Api.Tests.Support;
+using Platform.Data;
+using Platform.WebConsole;
+using Platform.WebConsole.Auth;
 
 namespace Platform.Api.Tests.Console;
 
@@ -23,7 +31,86 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         Assert.EndsWith("/admin", page.Url);
         Assert.Contains(ConsoleServer.AdminEmail, await page.TextContentAsync("[data-testid=signed-in-as]"));
         await page.WaitForSelectorAsync("[data-testid=jobs-by-status]");
+        await ConsoleServer.ScreenshotAsync(page, "signed-in");
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_passwords_lock_the_operator_out_even_with_the_right_one()
+    {
+        const string email = "forgetful@example.com";
+        await using (var db = await server.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(Ct))
+            await OperatorAccounts.AddOrUpdateAsync(db, email, ConsoleRoles.Admin, ConsoleServer.Password, DateTimeOffset.UtcNow, Ct);
+        var max = server.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value.MaxFailedSignIns;
+        IPage page = null!;
+        for (var i = 1; i < max; i++)
+        {
+            page = await server.SignInOperatorAsync(email, $"wrong {i}");
+            Assert.Equal("Wrong credentials.", (await page.TextContentAsync("[data-testid=signin-error]"))?.Trim());
+        }
+        page = await server.SignInOperatorAsync(email, $"wrong {max}");
+        const string locked = "Too many failed sign-ins: this account is locked for a while.";
+        Assert.Equal(locked, (await page.TextContentAsync("[data-testid=signin-error]"))?.Trim());
+        page = await server.SignInOperatorAsync(email);
+        Assert.Contains("/admin/login", page.Url);
+        Assert.Equal(locked, (await page.TextContentAsync("[data-testid=signin-error]"))?.Trim());
+        await ConsoleServer.ScreenshotAsync(page, "signin-locked");
+    }
+
+    [Fact]
+    public async Task Models_show_where_an_adapter_is_resident_download_it_and_an_admin_deletes_it_everywhere()
+    {
+        var tenant = await server.NewTenantAsync();
+        var other = await server.NewTenantAsync();
+        var model = await Completions.RegisterAdapterModelAsync(server, tenant.TenantId);
+        var theirs = await Completions.RegisterAdapterModelAsync(server, other.TenantId, seed: 2);
+        using var client = server.Client(tenant.Key);
+        var (called, _) = await Completions.PostAsync(client, "/v1/chat/completions", Completions.Chat(model, "Who are you?", maxTokens: 4));
+        Assert.True(called.IsSuccessStatusCode);
+
+        // The inference process announces its engines every couple of seconds: the pages show the adapter resident.
+        var page = await server.SignInOperatorAsync(ConsoleServer.AdminEmail);
+        var row = page.Locator($"tr[data-model='{model}']");
+        await ReloadUntilAsync(page, "/admin/models", async () => (await row.Locator("[data-testid=resident-on]").TextContentAsync())!.Contains("pid"));
+        Assert.Contains("pid", await page.Locator("[data-testid=base-model-table] tr[data-base='qwen3-tiny']").TextContentAsync());
+        await ConsoleServer.ScreenshotAsync(page, "models", forDocs: true);
+        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("[data-testid=download-adapter]").ClickAsync());
+        Assert.Contains("adapter_config.json", await TarEntriesAsync(await File.ReadAllBytesAsync((await download.PathAsync())!, Ct)));
+
+        await ReloadUntilAsync(page, "/admin", async () => (await page.Locator("[data-testid=inference-silos] tr[data-base='qwen3-tiny']").AllTextContentsAsync()).Any(r => r.Contains(model)));
+        Assert.Contains("loaded", await page.Locator("[data-testid=inference-silos] tr[data-base='qwen3-tiny']").First.TextContentAsync());
         await ConsoleServer.ScreenshotAsync(page, "overview", forDocs: true);
+
+        // The tenant sees its own model resident (how many processes, not which hosts), downloads it, and not another's.
+        var tenantPage = await server.SignInTenantAsync(tenant.Key);
+        await tenantPage.GotoAsync("/console/models");
+        Assert.Contains("inference process(es)", await tenantPage.Locator($"tr[data-model='{model}'] [data-testid=resident-on]").TextContentAsync());
+        Assert.DoesNotContain(theirs, await tenantPage.ContentAsync());
+        var own = await tenantPage.APIRequest.GetAsync($"/console/models/{Uri.EscapeDataString(model)}/adapter");
+        Assert.Contains("adapter_model.safetensors", await TarEntriesAsync(await own.BodyAsync()));
+        Assert.Equal(404, (await tenantPage.APIRequest.GetAsync($"/console/models/{Uri.EscapeDataString(theirs)}/adapter")).Status);
+        await tenantPage.GotoAsync("/console");
+        Assert.NotEqual("0", (await tenantPage.TextContentAsync("[data-testid=usage-inference]"))?.Trim()); // from inference_usage
+
+        // An admin deletes it in the console: gone for the tenant, unloaded from the pool, and audited.
+        var deleted = await page.RunAndWaitForResponseAsync(async () =>
+        {
+            await page.GotoAsync("/admin/models");
+            await row.Locator("[data-testid=delete-model]").ClickAsync();
+        }, r => r.Url.Contains("/actions/models/"));
+        Assert.Equal(302, deleted.Status);
+        await page.WaitForURLAsync("**/admin/models");
+        Assert.Equal(0, await row.CountAsync());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"/v1/models/{Uri.EscapeDataString(model)}", Ct)).StatusCode);
+        using var admin = server.Admin();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await admin.GetStringAsync("/admin/v1/inference", Ct)).Contains(model))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the deleted adapter is still resident");
+            await Task.Delay(200, Ct);
+        }
+        var audit = await admin.GetFromJsonAsync<JsonElement>($"/admin/v1/audit?action=model.deleted&tenant_id={tenant.TenantId}", Ct);
+        var entry = Assert.Single(audit.GetProperty("data").EnumerateArray());
+        Assert.Equal((ConsoleServer.AdminEmail, model), (entry.GetProperty("actor").GetString(), entry.GetProperty("target").GetString()));
     }
 
     [Fact]
@@ -187,6 +274,28 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         using var client = server.Client(key);
         await JobCalls.PostAsync(client, id, "cancel");
         return id;
+    }
+
+    /// <summary>Reloads the page until the condition holds (pages that are not live show what was true when they were served).</summary>
+    private static async Task ReloadUntilAsync(IPage page, string path, Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await page.GotoAsync(path);
+            if (await condition()) return;
+            if (DateTime.UtcNow > deadline) { await ConsoleServer.ScreenshotAsync(page, "debug-reload-until"); Assert.Fail($"{path} never showed what was expected"); }
+            await Task.Delay(500, Ct);
+        }
+    }
+
+    private static async Task<List<string>> TarEntriesAsync(byte[] tarGz)
+    {
+        await using var gzip = new GZipStream(new MemoryStream(tarGz), CompressionMode.Decompress);
+        await using var tar = new TarReader(gzip);
+        var names = new List<string>();
+        while (await tar.GetNextEntryAsync(cancellationToken: Ct) is { } entry) names.Add(entry.Name);
+        return names;
     }
 
     private static async Task<int> WaitForPointsAsync(ILocator chart, int atLeast)

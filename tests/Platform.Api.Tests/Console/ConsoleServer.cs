@@ -1,10 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.Api.Tests.Support;
-using Platform.Data;
 using Platform.Testing;
-using Platform.WebConsole.Auth;
 
 namespace Platform.Api.Tests.Console;
 
@@ -15,9 +11,9 @@ namespace Platform.Api.Tests.Console;
 /// </summary>
 public sealed class ConsoleServer : PlatformServer
 {
-    public const string AdminEmail = "ops@example.com";
-    public const string ViewerEmail = "viewer@example.com";
-    public const string Password = "correct horse battery";
+    public const string AdminEmail = OperatorServer.AdminEmail;
+    public const string ViewerEmail = OperatorServer.ViewerEmail;
+    public const string Password = OperatorServer.Password;
 
     private IPlaywright? _playwright;
     public IBrowser Browser { get; private set; } = null!;
@@ -27,11 +23,7 @@ public sealed class ConsoleServer : PlatformServer
         var ct = TestContext.Current.CancellationToken;
         var chromium = await TestChromium.EnsureInstalledAsync(ct);
         await base.InitializeAsync();
-        await using (var db = await Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(ct))
-        {
-            await OperatorAccounts.AddOrUpdateAsync(db, AdminEmail, ConsoleRoles.Admin, Password, DateTimeOffset.UtcNow, ct);
-            await OperatorAccounts.AddOrUpdateAsync(db, ViewerEmail, ConsoleRoles.Viewer, Password, DateTimeOffset.UtcNow, ct);
-        }
+        await OperatorServer.AddOperatorsAsync(Services);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

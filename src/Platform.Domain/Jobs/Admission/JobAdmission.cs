@@ -108,7 +108,18 @@ public sealed class JobAdmission(
         lock (_profiles)
             if (_profiles.TryGetValue(key, out var cached)) return cached;
         var tokenizer = BaseModelLoader.LoadTokenizer(model.Path ?? model.Preset ?? BaseModelRegistry.Tiny);
-        var profile = ChatDatasetProfile.Measure(store.ObjectPath(file.TenantId, file.NormalizedSha256 ?? file.Sha256), tokenizer, model.MaxLength, ct);
+        ChatDatasetProfile profile;
+        try
+        {
+            profile = ChatDatasetProfile.Measure(store.ObjectPath(file.TenantId, file.NormalizedSha256 ?? file.Sha256), tokenizer, model.MaxLength, ct);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The stored content is gone (an operator's storage problem, not the request's): the quote says so; a real
+            // job is not refused for it but fails on the worker with the same error, so the loss is on the record.
+            refusals.Add($"the training file's stored content could not be read: {e.Message}");
+            return new ChatDatasetProfile([], [], model.MaxLength);
+        }
         lock (_profiles)
         {
             if (_profiles.Count >= 64) _profiles.Clear();
