@@ -27,7 +27,7 @@ public sealed class InferenceOptions
 
 public enum LoraKernel
 {
-    /// <summary>The kernel that measured fastest in <c>bench serve</c> (docs/benchmarks.md): stacked.</summary>
+    /// <summary>Stacked up to <see cref="LoraBatch.StackedUpTo"/> distinct adapters in a forward, gathered beyond (measured in <c>bench serve</c>, docs/benchmarks.md).</summary>
     Auto,
     /// <summary>Rows sorted by adapter, one pair of matmuls per adapter present (Punica's SGMV idea).</summary>
     Grouped,
