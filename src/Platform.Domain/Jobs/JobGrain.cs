@@ -1,3 +1,4 @@
+using Platform.Domain.Placement;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,8 @@ using Platform.Domain.Webhooks;
 
 namespace Platform.Domain.Jobs;
 
+/// <remarks>On an API silo: a killed worker silo must not take tenants and jobs with it until the cluster votes it out.</remarks>
+[ApiSiloPlacement]
 public sealed partial class JobGrain(
     IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, BaseModelRegistry models,
     IPublishEndpoint bus, IGrainFactory grains, JobAdmission admission, TimeProvider clock) : Grain, IJobGrain

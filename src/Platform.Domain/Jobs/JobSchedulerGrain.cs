@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data;
+using Platform.Domain.Placement;
 using Platform.Domain.Workers;
 
 namespace Platform.Domain.Jobs;
 
+[ApiSiloPlacement]
 public sealed class JobSchedulerGrain(
     IDbContextFactory<PlatformDbContext> dbFactory, IGrainFactory grains, IOptions<SchedulerOptions> options, TimeProvider clock)
     : Grain, IJobSchedulerGrain

@@ -1,3 +1,4 @@
+using Platform.Domain.Placement;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data;
 using Platform.Data.Entities;
@@ -10,6 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Domain.Tenants;
 
+/// <remarks>On an API silo: a killed worker silo must not take tenants and jobs with it until the cluster votes it out.</remarks>
+[ApiSiloPlacement]
 public sealed partial class TenantGrain(
     IDbContextFactory<PlatformDbContext> dbFactory, IArtifactStore store, IGrainFactory grains, SsrfGuard ssrf,
     IOptions<WebhookOptions> webhookOptions, TimeProvider clock)

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
 using Platform.Domain.Jobs;
+using Platform.Domain.Placement;
 
 namespace Platform.Domain.Workers;
 
+/// <summary>Lives on an API silo: a killed worker must not take the directory (and every job admission) with it.</summary>
+[ApiSiloPlacement]
 public sealed class WorkerDirectoryGrain(IOptions<WorkerDirectoryOptions> options, IGrainFactory grains, TimeProvider clock)
     : Grain, IWorkerDirectoryGrain
 {
