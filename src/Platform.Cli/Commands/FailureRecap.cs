@@ -13,11 +13,16 @@ internal sealed partial class FailureRecap
     private List<string>? _open;
     private readonly Lock _gate = new();
 
+    /// <summary>Per-test failure lines seen ("failed Namespace.Class.Test (1s 2ms)"), host crashes not counted.</summary>
+    public int FailedTests { get; private set; }
+
     public void Observe(string line)
     {
         lock (_gate)
         {
-            if (FailedTest().IsMatch(line) || HostCrash().IsMatch(line))
+            var failedTest = FailedTest().IsMatch(line);
+            if (failedTest) FailedTests++;
+            if (failedTest || HostCrash().IsMatch(line))
             {
                 _open = [line];
                 _failures.Add(_open);

@@ -1,3 +1,4 @@
+using static Platform.Cli.Commands.TrainingArgs;
 using System.Globalization;
 using Platform.Training.Graders;
 using Platform.Training.Lora;
@@ -56,7 +57,6 @@ internal sealed class RlhfCommand : ICommand
     {
         var type = args.Choice("rlhf-type", "dpo", "grpo") == "dpo" ? RlhfType.Dpo : RlhfType.Grpo;
         var defaults = new RlRunOptions { Type = type, Model = "", Dataset = "", Output = "" };
-        var targets = args.Get("target-modules")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var options = defaults with
         {
             Model = args.Require("model"),
@@ -78,13 +78,7 @@ internal sealed class RlhfCommand : ICommand
             EnableThinking = !args.Flag("no-thinking"),
             FlatRewardSteps = Positive(args, "flat-reward-steps", defaults.FlatRewardSteps),
             FailOnWarnings = args.Flag("fail-on-warnings"),
-            Lora = new LoraConfig
-            {
-                Rank = args.Int("lora-rank", defaults.Lora.Rank),
-                Alpha = args.Double("lora-alpha", defaults.Lora.Alpha),
-                Dropout = args.Double("lora-dropout", defaults.Lora.Dropout),
-                TargetModules = targets ?? defaults.Lora.TargetModules,
-            },
+            Lora = TrainingArgs.Lora(args, defaults.Lora),
             Epochs = args.Double("epochs", defaults.Epochs),
             BatchSize = Positive(args, "batch-size", defaults.BatchSize),
             GradientAccumulationSteps = Positive(args, "grad-accum", defaults.GradientAccumulationSteps),
@@ -118,9 +112,4 @@ internal sealed class RlhfCommand : ICommand
         catch (GraderDefinitionException e) { throw new CliException($"--grader {file}: {e.Message}"); }
         catch (ArgumentException e) { throw new CliException($"--reward-funcs: {e.Message}"); }
     }
-
-    private static int Positive(CliArgs args, string name, int fallback) =>
-        args.Int(name, fallback) is var v and > 0 ? v : throw new CliException($"--{name} must be positive");
-
-    private static string ExistingFile(string path) => File.Exists(path) ? path : throw new CliException($"no such file: {path}");
 }

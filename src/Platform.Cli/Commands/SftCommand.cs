@@ -1,3 +1,4 @@
+using static Platform.Cli.Commands.TrainingArgs;
 using Platform.Training.Lora;
 using Platform.Training.Sft;
 
@@ -30,7 +31,6 @@ internal sealed class SftCommand : ICommand
     {
         var defaults = new SftRunOptions { Model = "", Dataset = "", Output = "" };
         var full = args.Choice("train-type", "lora", "full") == "full";
-        var targets = args.Get("target-modules")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return defaults with
         {
             Model = args.Require("model"),
@@ -38,13 +38,7 @@ internal sealed class SftCommand : ICommand
             ValDataset = args.Get("val-dataset") is { } val ? ExistingFile(val) : null,
             Output = args.Require("output"),
             FullFineTune = full,
-            Lora = new LoraConfig
-            {
-                Rank = args.Int("lora-rank", defaults.Lora.Rank),
-                Alpha = args.Double("lora-alpha", defaults.Lora.Alpha),
-                Dropout = args.Double("lora-dropout", defaults.Lora.Dropout),
-                TargetModules = targets ?? defaults.Lora.TargetModules,
-            },
+            Lora = TrainingArgs.Lora(args, defaults.Lora),
             Epochs = args.Double("epochs", defaults.Epochs),
             BatchSize = Positive(args, "batch-size", defaults.BatchSize),
             GradientAccumulationSteps = Positive(args, "grad-accum", defaults.GradientAccumulationSteps),
@@ -62,9 +56,4 @@ internal sealed class SftCommand : ICommand
             LossScale = args.Choice("loss-scale", "default", "ignore_empty_think") == "default" ? LossScale.Default : LossScale.IgnoreEmptyThink,
         };
     }
-
-    private static int Positive(CliArgs args, string name, int fallback) =>
-        args.Int(name, fallback) is var v and > 0 ? v : throw new CliException($"--{name} must be positive");
-
-    private static string ExistingFile(string path) => File.Exists(path) ? path : throw new CliException($"no such file: {path}");
 }

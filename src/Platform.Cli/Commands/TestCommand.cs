@@ -24,7 +24,7 @@ internal sealed partial class TestCommand : ICommand
         if (extra is not null) foreach (var a in extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new CliException("could not start dotnet test");
 
-        int succeeded = 0, failed = 0, errors = 0, failedLines = 0;
+        int succeeded = 0, failed = 0, errors = 0;
         var recap = new FailureRecap();
         async Task Pump(StreamReader reader, TextWriter echo)
         {
@@ -32,7 +32,6 @@ internal sealed partial class TestCommand : ICommand
             {
                 echo.WriteLine(line);
                 recap.Observe(line);
-                if (FailedTestLine().IsMatch(line)) Interlocked.Increment(ref failedLines);
                 var m = SummaryLine().Match(line);
                 if (!m.Success) continue;
                 var n = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -49,7 +48,7 @@ internal sealed partial class TestCommand : ICommand
 
         // A test host that crashed or ran nothing reports no failed tests; count it so the run cannot look green. A
         // summary that never came (a host killed mid-run) still leaves one "failed <test>" line per failure.
-        failed = Math.Max(failed, failedLines);
+        failed = Math.Max(failed, recap.FailedTests);
         var totalFailed = failed + errors + ((process.ExitCode != 0 || succeeded == 0) && failed + errors == 0 ? 1 : 0);
         // The log of a long run is read from its tail: repeat every failure (test name and first lines of its
         // message) just above the count.
@@ -61,7 +60,4 @@ internal sealed partial class TestCommand : ICommand
     [GeneratedRegex(@"^\s+(succeeded|failed|error):\s+(\d+)\s*$")]
     private static partial Regex SummaryLine();
 
-    /// <summary>The per-test line Microsoft.Testing.Platform prints for each failure: "failed Namespace.Class.Test (1s 2ms)".</summary>
-    [GeneratedRegex(@"^failed \S+.* \(\d")]
-    private static partial Regex FailedTestLine();
 }

@@ -23,13 +23,7 @@ public sealed partial class TenantGrain
                 throw new DomainException(ErrorKind.QuotaExceeded, "trained_tokens_quota_exceeded",
                     $"This organization has trained on {used} tokens, its limit is {limit}.");
         }
-        // A new job grain is placed on any silo; one that has just died (a killed worker not yet voted out of the cluster)
-        // refuses the connection before the request reaches it, so a fresh id, placed anew, is safe to try.
-        for (var attempt = 1; ; attempt++)
-        {
-            try { return await grains.GetGrain<IJobGrain>(Ids.New("ftjob-")).Create(TenantId, request); }
-            catch (OrleansMessageRejectionException) when (attempt < 5) { await Task.Delay(TimeSpan.FromSeconds(attempt)); }
-        }
+        return await grains.GetGrain<IJobGrain>(Ids.New("ftjob-")).Create(TenantId, request);
     }
 
     public async Task DeleteModel(string modelId)

@@ -10,17 +10,20 @@ namespace Platform.Inference.Lora;
 internal sealed class LoraBatch : IDisposable
 {
     private readonly List<(int Slot, Tensor Rows, bool AllRows)> groups = [];
-
+    private int[] lastPresent = [];
+    private int adapters;   // distinct adapters in this forward
 
     public LoraKernel Kernel { get; set; }
-    /// <summary>The kernel this forward uses (<see cref="LoraKernel.Auto"/> resolved).</summary>
-    public LoraKernel Effective => Kernel != LoraKernel.Auto ? Kernel : groups.Count > StackedUpTo ? LoraKernel.Gathered : LoraKernel.Stacked;
+    /// <summary>The kernel this forward uses (<see cref="LoraKernel.Auto"/> resolved), fixed when the forward is set.</summary>
+    public LoraKernel Effective { get; private set; }
 
     /// <summary>
     /// Where stacked stops paying: its matmuls grow with rows × adapters present, gathered's copies only with rows
     /// (bench serve, quiet: equal at 8 adapters, gathered 1.12× at 32; docs/benchmarks.md).
     /// </summary>
     public const int StackedUpTo = 16;
+    /// <summary>Rows of each adapter present, for the grouped kernel.</summary>
+    public IReadOnlyList<(int Slot, Tensor Rows, bool AllRows)> Groups => groups;
     /// <summary>(B) int64 slot per row, for the gathered kernel.</summary>
     public Tensor? SlotPerRow { get; private set; }
     /// <summary>(k) int64 the distinct slots of this forward, for the stacked kernel.</summary>
@@ -29,31 +32,37 @@ internal sealed class LoraBatch : IDisposable
     public Tensor? ColumnMask { get; private set; }
     /// <summary>Changes whenever the set (and order) of adapters present changes; stacked tables built for one stay valid.</summary>
     public long Composition { get; private set; }
-    private int[] lastPresent = [];
-    public IReadOnlyList<(int Slot, Tensor Rows, bool AllRows)> Groups => groups;
-    public bool Active => groups.Count > 0;
+    public bool Active => adapters > 0;
 
+    /// <summary>Lays out this forward's rows for the kernel it will use (only that kernel's index tensors are built).</summary>
     public void Set(IReadOnlyList<int> rowSlots, int maxRank, Device device)
     {
         Clear();
-        if (rowSlots.All(s => s == 0)) return;
         var present = rowSlots.Where(s => s != 0).Distinct().Order().ToList();
-        if (!present.SequenceEqual(lastPresent)) (Composition, lastPresent) = (Composition + 1, present.ToArray());
-        var mask = new float[rowSlots.Count * present.Count * maxRank];
-        for (var row = 0; row < rowSlots.Count; row++)
+        adapters = present.Count;
+        if (adapters == 0) return;
+        Effective = Kernel != LoraKernel.Auto ? Kernel : adapters > StackedUpTo ? LoraKernel.Gathered : LoraKernel.Stacked;
+        switch (Effective)
         {
-            if (rowSlots[row] == 0) continue;
-            var start = (row * present.Count + present.IndexOf(rowSlots[row])) * maxRank;
-            Array.Fill(mask, 1f, start, maxRank);
+            case LoraKernel.Stacked:
+                if (!present.SequenceEqual(lastPresent)) (Composition, lastPresent) = (Composition + 1, present.ToArray());
+                var mask = new float[rowSlots.Count * adapters * maxRank];
+                for (var row = 0; row < rowSlots.Count; row++)
+                    if (rowSlots[row] != 0) Array.Fill(mask, 1f, (row * adapters + present.IndexOf(rowSlots[row])) * maxRank, maxRank);
+                PresentSlots = tensor(present.Select(s => (long)s).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+                ColumnMask = tensor(mask, [rowSlots.Count, 1, adapters * maxRank], ScalarType.Float32, device).DetachFromDisposeScope();
+                break;
+            case LoraKernel.Gathered:
+                SlotPerRow = tensor(rowSlots.Select(s => (long)s).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
+                break;
+            default:
+                foreach (var group in rowSlots.Select((slot, row) => (slot, row)).Where(r => r.slot != 0).GroupBy(r => r.slot))
+                {
+                    var rows = group.Select(r => (long)r.row).ToArray();
+                    groups.Add((group.Key, tensor(rows, ScalarType.Int64, device).DetachFromDisposeScope(), rows.Length == rowSlots.Count));
+                }
+                break;
         }
-        PresentSlots = tensor(present.Select(s => (long)s).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
-        ColumnMask = tensor(mask, [rowSlots.Count, 1, present.Count * maxRank], ScalarType.Float32, device).DetachFromDisposeScope();
-        foreach (var group in rowSlots.Select((slot, row) => (slot, row)).Where(r => r.slot != 0).GroupBy(r => r.slot))
-        {
-            var rows = group.Select(r => (long)r.row).ToArray();
-            groups.Add((group.Key, tensor(rows, ScalarType.Int64, device).DetachFromDisposeScope(), rows.Length == rowSlots.Count));
-        }
-        SlotPerRow = tensor(rowSlots.Select(s => (long)s).ToArray(), ScalarType.Int64, device).DetachFromDisposeScope();
     }
 
     public void Clear()
@@ -63,7 +72,7 @@ internal sealed class LoraBatch : IDisposable
         SlotPerRow?.Dispose();
         PresentSlots?.Dispose();
         ColumnMask?.Dispose();
-        (SlotPerRow, PresentSlots, ColumnMask) = (null, null, null);
+        (SlotPerRow, PresentSlots, ColumnMask, adapters) = (null, null, null, 0);
     }
 
     public void Dispose() => Clear();
