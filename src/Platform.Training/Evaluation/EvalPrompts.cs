@@ -23,12 +23,9 @@ public static class EvalPrompts
     {
         var prompts = new List<EvalPrompt>();
         var skipped = new List<RejectedRow>();
-        int line = 0, rows = 0;
-        foreach (var text in File.ReadLines(path))
+        var rows = 0;
+        foreach (var (line, text) in JsonlLines.Read(path, cancellationToken))
         {
-            line++;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrWhiteSpace(text)) continue;
             rows++;
             using var doc = JsonDocument.Parse(text);
             var messages = doc.RootElement.GetProperty("messages").EnumerateArray().Select(ChatMessage.FromJson).ToList();

@@ -26,13 +26,10 @@ public static class PreferenceDataset
     {
         var pairs = new List<PreferencePair>();
         var skipped = new List<RejectedRow>();
-        int line = 0, rows = 0, truncated = 0;
+        int rows = 0, truncated = 0;
         long lost = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var (line, text) in JsonlLines.Read(path, cancellationToken))
         {
-            line++;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrWhiteSpace(text)) continue;
             rows++;
             SftExample chosen, rejected;
             try

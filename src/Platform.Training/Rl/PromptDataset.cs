@@ -15,12 +15,8 @@ public static class PromptDataset
     public static List<PromptItem> Load(string path, CancellationToken cancellationToken = default)
     {
         var items = new List<PromptItem>();
-        var line = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var (line, text) in JsonlLines.Read(path, cancellationToken))
         {
-            line++;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrWhiteSpace(text)) continue;
             try
             {
                 using var doc = JsonDocument.Parse(text);

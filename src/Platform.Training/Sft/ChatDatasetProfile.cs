@@ -34,12 +34,8 @@ public sealed record ChatDatasetProfile(IReadOnlyList<ChatRowProfile> Rows, IRea
     {
         var rows = new List<ChatRowProfile>();
         var rejected = new List<RejectedRow>();
-        var line = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var (line, text) in JsonlLines.Read(path, cancellationToken))
         {
-            line++;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrWhiteSpace(text)) continue;
             try
             {
                 using var doc = JsonDocument.Parse(text);
