@@ -188,10 +188,14 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         // A viewer sees the cancel button disabled; re-enabling it in the page and submitting is refused by the server.
         var viewer = await server.SignInOperatorAsync(ConsoleServer.ViewerEmail);
         await viewer.GotoAsync($"/admin/jobs/{jobId}");
+        await viewer.WaitForSelectorAsync("[data-testid=feed-state]:has-text('live')");
         var cancel = viewer.Locator("[data-testid=job-cancel]");
         Assert.True(await cancel.IsDisabledAsync());
-        await cancel.EvaluateAsync("b => b.removeAttribute('disabled')");
-        var refused = await viewer.RunAndWaitForResponseAsync(() => cancel.ClickAsync(), r => r.Url.Contains("/actions/jobs/"));
+        // Enabled and submitted in one script: a re-render between the two steps (the circuit replacing the
+        // prerendered page) would otherwise restore the attribute and leave the click waiting.
+        var refused = await viewer.RunAndWaitForResponseAsync(
+            () => cancel.EvaluateAsync("b => { b.removeAttribute('disabled'); b.form.requestSubmit(b); }"),
+            r => r.Url.Contains("/actions/jobs/"));
         Assert.Equal(403, refused.Status);
         Assert.Equal("running", (await JobCalls.GetAsync(client, jobId)).GetProperty("status").GetString());
 
