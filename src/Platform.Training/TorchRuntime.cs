@@ -9,6 +9,7 @@ public static class TorchRuntime
     {
         // libtorch picks its own default, which is not always every core; we want all of them (see torchsharp-gaps.md).
         torch.set_num_threads(Environment.ProcessorCount);
+        NativeHeap.RetainFreedMemory();
         return torch.get_num_threads();
     });
 

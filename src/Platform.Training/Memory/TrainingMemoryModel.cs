@@ -1,3 +1,4 @@
+using Platform.Training.Sft;
 using Platform.Training.Qwen3;
 
 namespace Platform.Training.Memory;
@@ -29,18 +30,23 @@ public sealed record TrainingMemoryEstimate(long Runtime, long Weights, long Tra
 
 /// <summary>
 /// Peak memory of an fp32 SFT step (forward + backward + AdamW) on the CPU, in bytes, from the run's shape.
-/// Weights and optimizer state are exact; activations and the LM-head buffers are element counts of what autograd
-/// keeps (inputs of each matmul, norm and attention probabilities per layer; logits, log-softmax and their gradient)
-/// times factors calibrated by measuring peak RSS with `platform bench memory` (docs/benchmarks.md gives the fit).
+/// Weights are exact; trainable state, activations and the LM-head buffers are element counts (trainable parameters;
+/// inputs of each matmul, norm and attention probabilities per layer; one chunk of logits) times factors calibrated by
+/// measuring peak RSS with `platform bench memory` (docs/benchmarks.md gives the fit).
 /// </summary>
 public static class TrainingMemoryModel
 {
     /// <summary>Resident memory of the process before any model exists: .NET, libtorch, allocator pools (measured).</summary>
-    public const long RuntimeBytes = 195L << 20;
+    public const long RuntimeBytes = 183L << 20;
     /// <summary>Calibrated: multiplier on the nominal activation elements (allocator slack, transient copies).</summary>
-    public const double ActivationFactor = 1.83;
-    /// <summary>Calibrated: how many (N, V) fp32 buffers are alive at the peak (logits, log-softmax, gradient).</summary>
-    public const double LogitsBuffers = 2.76;
+    public const double ActivationFactor = 1.73;
+    /// <summary>Calibrated: how many chunk-sized (rows, V) fp32 logit buffers are resident at the peak.</summary>
+    public const double LogitsBuffers = 0.85;
+    /// <summary>
+    /// Calibrated: trainable-sized fp32 buffers at the peak: gradient, AdamW's two moments, and the temporaries that the
+    /// allocator keeps once freed (NativeHeap): AdamW's denominator, for full fine-tuning the head's gradient and its copy.
+    /// </summary>
+    public const double TrainableBuffers = 6.8;
 
     public static TrainingMemoryEstimate Estimate(TrainingMemoryShape s)
     {
@@ -55,9 +61,7 @@ public static class TrainingMemoryModel
         // LoRA on q, k, v, o, gate, up, down: A (r, in) + B (out, r) each.
         var loraPerLayer = (long)s.LoraRank * ((h + q) + 2 * (h + kv) + (q + h) + 2 * (h + i) + (i + h));
         var trainable = s.Lora ? layers * loraPerLayer : parameters;
-        // fp32 gradient + AdamW's two moments (+ the fp32 adapter weights themselves for LoRA; for full fine-tuning one
-        // more parameter-sized buffer, measured: the optimizer's and clipping's temporaries).
-        var trainableState = trainable * 4 * 4;
+        var trainableState = (long)(trainable * 4 * TrainableBuffers);
 
         long tokens = (long)s.MicroBatch * s.Sequence;
         // Per token and layer: norm inputs/outputs (4h), q/k/v and their norms and rotations (3·(q + 2kv)),
@@ -65,7 +69,9 @@ public static class TrainingMemoryModel
         var perTokenLayer = 4 * h + 3 * (q + 2 * kv) + q + 4 * i + (long)c.NumAttentionHeads * s.Sequence
                             + (s.Lora ? 7L * s.LoraRank : 0);
         var activations = (long)(tokens * layers * perTokenLayer * 4 * ActivationFactor) + tokens * h * 4 * 2;
-        var logits = (long)(LogitsBuffers * s.MicroBatch * s.LossPositions * v * 4);
+        // The fused head (HeadCrossEntropy) holds the logits of one chunk of loss positions at a time.
+        var logitRows = Math.Min((long)s.MicroBatch * s.LossPositions, HeadCrossEntropy.ChunkRows(v));
+        var logits = (long)(LogitsBuffers * logitRows * v * 4);
         return new TrainingMemoryEstimate(RuntimeBytes, weights, trainableState, activations, logits);
     }
 }

@@ -6,7 +6,8 @@ namespace Platform.Training.Sft;
 
 /// <summary>
 /// Weighted next-token cross-entropy. The LM head runs only on positions whose next token carries weight: at Qwen3's
-/// 151,936-token vocabulary the head dominates the FLOPs, and prompt tokens need no logits.
+/// 151,936-token vocabulary the head dominates the FLOPs, and prompt tokens need no logits. When training an fp32 head
+/// without LoRA on it, the head and the loss run fused and chunked (<see cref="HeadCrossEntropy"/>).
 /// </summary>
 public static class SftLoss
 {
@@ -14,7 +15,12 @@ public static class SftLoss
     public static Tensor WeightedSum(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
     {
         using var scope = NewDisposeScope();
-        var (logits, targets, weights) = LossPositions(model, examples);
+        var (predictors, targets, weights) = Predictors(model, examples);                   // (N, H), (N), (N)
+        var head = model.LmHeadLinear;
+        if (is_grad_enabled() && ReferenceEquals(model.LmHead, head) && head.bias is null && head.weight!.dtype == ScalarType.Float32
+            && predictors.dtype == ScalarType.Float32)
+            return HeadCrossEntropy.WeightedSum(predictors, head.weight, targets, weights).MoveToOuterDisposeScope();
+        var logits = model.LmHead.call(predictors).to(ScalarType.Float32);                // (N, V)
         var losses = nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None); // (N)
         return (losses * weights).sum().MoveToOuterDisposeScope();
     }
@@ -26,6 +32,15 @@ public static class SftLoss
     public static (Tensor Logits, Tensor Targets, Tensor Weights) LossPositions(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
     {
         using var scope = NewDisposeScope();
+        var (predictors, targets, weights) = Predictors(model, examples);                   // (N, H), (N), (N)
+        var logits = model.LmHead.call(predictors).to(ScalarType.Float32);                // (N, V)
+        return (logits.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The final hidden states (N, H) of the positions whose next token carries weight, those tokens and weights.</summary>
+    private static (Tensor Predictors, Tensor Targets, Tensor Weights) Predictors(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
+    {
+        using var scope = NewDisposeScope();
         var device = model.Parameters.Device;
         var (ids, weights) = RightPad(examples, device);                                     // (B, T), (B, T)
         var length = ids.shape[1];
@@ -34,8 +49,7 @@ public static class SftLoss
         var targets = ids[.., 1..].reshape(-1);                                             // (B*(T-1))
         var targetWeights = weights[.., 1..].reshape(-1);                                   // (B*(T-1))
         var used = targetWeights.nonzero().squeeze(1);                                      // (N)
-        var logits = model.LmHead.call(predictors.index_select(0, used)).to(ScalarType.Float32); // (N, V)
-        return (logits.MoveToOuterDisposeScope(), targets.index_select(0, used).MoveToOuterDisposeScope(),
+        return (predictors.index_select(0, used).MoveToOuterDisposeScope(), targets.index_select(0, used).MoveToOuterDisposeScope(),
             targetWeights.index_select(0, used).MoveToOuterDisposeScope());
     }
 

@@ -5,7 +5,7 @@ using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Jobs;
 
-/// <summary>A priced base model and a worker that offers 600 MiB: quotes, memory refusals and the micro-batch fallback.</summary>
+/// <summary>A priced base model and a worker that offers 420 MiB: quotes, memory refusals and the micro-batch fallback.</summary>
 public sealed class PricedSmallWorkerServer : PlatformServer
 {
     protected override Dictionary<string, string?> Settings()
@@ -17,7 +17,7 @@ public sealed class PricedSmallWorkerServer : PlatformServer
         s["Models:BaseModels:0:LoraLearningRate"] = "0.005";
         s["Models:BaseModels:0:PricePerMillionTrainedTokens"] = "2.50";
         s["Models:BaseModels:0:TrainTokensPerSecond"] = "1000";
-        s["Worker:MemoryBytes"] = (600L << 20).ToString();
+        s["Worker:MemoryBytes"] = (420L << 20).ToString();
         return s;
     }
 }
@@ -66,7 +66,7 @@ public sealed class DryRunAndFeasibilityTests(PricedSmallWorkerServer server) : 
         Assert.Equal(quote.GetProperty("trained_tokens").GetInt64() / tokensPerSecond, estimates.GetProperty("wall_seconds").GetDouble(), 6);
         Assert.True(estimates.GetProperty("peak_memory_bytes").GetInt64() > 200L << 20);
         Assert.True(quote.GetProperty("feasibility").GetProperty("fits").GetBoolean());
-        Assert.Equal(600L << 20, quote.GetProperty("feasibility").GetProperty("worker_memory_bytes").GetInt64());
+        Assert.Equal(420L << 20, quote.GetProperty("feasibility").GetProperty("worker_memory_bytes").GetInt64());
         Assert.Equal(Math.Round(2.50m * quote.GetProperty("trained_tokens").GetInt64() / 1_000_000m, 4),
             quote.GetProperty("price").GetProperty("amount").GetDecimal());
         Assert.True(quote.GetProperty("would_start").GetBoolean());
@@ -79,17 +79,17 @@ public sealed class DryRunAndFeasibilityTests(PricedSmallWorkerServer server) : 
         var t = await server.NewTenantAsync();
         using var client = server.Client(t.Key);
         var file = await JobCalls.UploadSampleAsync(client);
-        // Nine rows in one micro-batch: their LM-head buffers alone are more than the worker's 600 MiB.
+        // Nine rows in one micro-batch need about 460 MiB by the memory model (three: about 390), more than the worker's 420 MiB.
         var quote = await PostAsync(client, Body(file, epochs: 2, batch: 9, dryRun: true), HttpStatusCode.OK);
         var feasibility = quote.GetProperty("feasibility");
         Assert.False(feasibility.GetProperty("fits").GetBoolean());
-        Assert.True(feasibility.GetProperty("predicted_peak_bytes").GetInt64() > 600L << 20);
+        Assert.True(feasibility.GetProperty("predicted_peak_bytes").GetInt64() > 420L << 20);
         var micro = feasibility.GetProperty("suggested_micro_batch").GetInt32();
         Assert.Equal(9, micro * feasibility.GetProperty("suggested_gradient_accumulation").GetInt32());
 
         var refused = await PostAsync(client, Body(file, epochs: 2, batch: 9), HttpStatusCode.BadRequest);
         Assert.Equal("insufficient_memory", refused.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("600 MiB", refused.GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("420 MiB", refused.GetProperty("error").GetProperty("message").GetString());
 
         var job = await PostAsync(client, Body(file, epochs: 2, batch: 9, autoAdjust: true), HttpStatusCode.OK);
         var id = job.GetProperty("id").GetString()!;

@@ -1,0 +1,95 @@
+using Platform.Training.Lora;
+using Platform.Training.Qwen3;
+using Platform.Training.Sft;
+using Platform.Training.Tests.Qwen3;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Platform.Training.Tests.Sft;
+
+/// <summary>
+/// The fused, chunked LM head + loss against the straightforward one (full logits, log_softmax, weighted NLL, autograd):
+/// same loss, same gradients for the body's output, the head and the LoRA weights.
+/// </summary>
+public sealed class HeadCrossEntropyTests
+{
+    [Theory]
+    [InlineData(3)]     // several chunks, the last one short
+    [InlineData(1000)]  // one chunk
+    public void Loss_and_gradients_equal_the_full_logits_computation(int chunkRows)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        var (n, h, v) = (10, 16, 97);
+        var x = randn([n, h], generator: generator).requires_grad_(true);
+        var w = (randn([v, h], generator: generator) * 0.5).requires_grad_(true);
+        var targets = randint(0, v, [n], generator: generator);
+        var weights = tensor(new[] { 1f, 0.5f, 2f, 1f, 1f, 0f, 1f, 3f, 1f, 1f });
+
+        var fused = HeadCrossEntropy.WeightedSum(x, w, targets, weights, chunkRows);
+        fused.backward();
+        var (fusedX, fusedW) = (x.grad!.clone(), w.grad!.clone());
+        x.grad!.zero_();
+        w.grad!.zero_();
+
+        var reference = (nn.functional.cross_entropy(mm(x, w.t()), targets, reduction: nn.Reduction.None) * weights).sum();
+        reference.backward();
+
+        Assert.Equal(reference.item<float>(), fused.item<float>(), 3);
+        Assert.True(fusedX.allclose(x.grad!, rtol: 1e-4, atol: 1e-6), $"∂x differs by {(fusedX - x.grad!).abs().max().item<float>()}");
+        Assert.True(fusedW.allclose(w.grad!, rtol: 1e-4, atol: 1e-6), $"∂W differs by {(fusedW - w.grad!).abs().max().item<float>()}");
+        Assert.True(x.grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void A_lora_models_gradients_equal_those_through_full_logits()
+    {
+        using var model = TestModels.Create().WithRandomNorms();
+        LoraAdapter.Apply(model, new LoraConfig { Rank = 4, Alpha = 8 }, seed: 3);
+        using (no_grad())
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.Contains("lora_B", StringComparison.Ordinal)) parameter.normal_(0, 0.1); // B starts at 0: no signal to compare
+        var examples = SftTestData.Conversations;
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        Assert.NotEmpty(trainable);
+        Assert.Same(model.LmHeadLinear, model.LmHead); // no LoRA on the head: WeightedSum takes the fused path
+
+        using var fused = SftLoss.WeightedSum(model, examples);
+        fused.backward();
+        var fusedGrads = trainable.Select(p => p.parameter.grad!.clone()).ToList();
+        foreach (var (_, parameter) in trainable) parameter.grad!.zero_();
+
+        var (logits, targets, weights) = SftLoss.LossPositions(model, examples);
+        using var reference = (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum();
+        reference.backward();
+
+        Assert.Equal(reference.item<float>(), fused.item<float>(), 3);
+        for (var i = 0; i < trainable.Count; i++)
+        {
+            var expected = trainable[i].parameter.grad!;
+            Assert.True(fusedGrads[i].allclose(expected, rtol: 1e-4, atol: 1e-6),
+                $"{trainable[i].name} differs by {(fusedGrads[i] - expected).abs().max().item<float>()}");
+        }
+        Assert.True(fusedGrads.Sum(g => g.abs().sum().item<float>()) > 0);
+    }
+
+    [Fact]
+    public void A_tied_heads_gradient_in_full_fine_tuning_sums_both_uses_of_the_embedding()
+    {
+        using var model = TestModels.Create(TestModels.SmallTied).WithRandomNorms();
+        foreach (var parameter in model.parameters()) parameter.requires_grad = true;
+        var examples = SftTestData.Conversations;
+        var embedding = model.LmHeadLinear.weight!;
+
+        using var fused = SftLoss.WeightedSum(model, examples);
+        fused.backward();
+        var fusedGrad = embedding.grad!.clone();
+        foreach (var parameter in model.parameters()) parameter.grad?.zero_();
+
+        var (logits, targets, weights) = SftLoss.LossPositions(model, examples);
+        using var reference = (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum();
+        reference.backward();
+
+        Assert.True(fusedGrad.allclose(embedding.grad!, rtol: 1e-4, atol: 1e-6), $"differs by {(fusedGrad - embedding.grad!).abs().max().item<float>()}");
+    }
+}
