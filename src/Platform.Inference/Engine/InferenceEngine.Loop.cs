@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Inference.Kv;
+using Platform.Inference.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -141,10 +142,19 @@ public sealed partial class InferenceEngine
         if (ready.Count == 0) return;
         var last = tensor(ready.Select(r => (long)(r * length + rows[r].New - 1)).ToArray(), ScalarType.Int64, device);
         var finalHidden = hidden.view(rows.Count * length, -1).index_select(0, last);                    // (R, H)
-        var logits = model.LmHead.call(finalHidden);                                                      // (R, V)
+        var logits = Head(finalHidden);                                                                   // (R, V)
         var sequences = ready.Select(r => rows[r].Sequence).ToList();
         var chosen = RowSampler.Sample(logits, sequences, tokenizer);
         for (var i = 0; i < sequences.Count; i++) Append(sequences[i], chosen[i].Token, chosen[i].Logprob);
+    }
+
+    /// <summary>The LM head over the rows that sample; a decode step's few rows go to <see cref="DecodeProjection"/>.</summary>
+    private Tensor Head(Tensor finalHidden)
+    {
+        var head = model.LmHeadLinear;
+        return ReferenceEquals(model.LmHead, head) && head.bias is null && DecodeProjection.Applies(finalHidden, head.weight!)
+            ? DecodeProjection.Project(finalHidden, head.weight!)
+            : model.LmHead.call(finalHidden);
     }
 
     private void Append(Sequence sequence, int token, TokenLogprob? logprob)

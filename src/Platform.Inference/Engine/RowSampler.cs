@@ -15,8 +15,8 @@ internal static class RowSampler
     public static (int Token, TokenLogprob? Logprob)[] Sample(Tensor logits, IReadOnlyList<Sequence> rows, Qwen3Tokenizer tokenizer)
     {
         using var scope = NewDisposeScope();
-        // Contiguous rows: the lm_head's decode product arrives as a transposed view, and a reduction along a strided
-        // dimension re-reads every cache line once per row.
+        // Contiguous rows (a no-op for the head's products): a reduction along a strided dimension re-reads every cache
+        // line once per row.
         var scores = logits.to(ScalarType.Float32).contiguous();                         // (R, V)
         var chosen = scores.argmax(-1).data<long>().Select(t => (int)t).ToArray();       // (R)
         for (var r = 0; r < rows.Count; r++)

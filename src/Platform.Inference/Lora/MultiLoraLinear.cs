@@ -19,7 +19,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     private readonly int[] ranks;
     private readonly double[] scaling;
     private Tensor? stackedA;         // (k·R, in) the adapters of batch composition stackedFor, for the stacked kernel
-    private Tensor? stackedB;         // (k·R, out) their B, each scaled
+    private Tensor? stackedB;         // (out, k·R) their B, each scaled, transposed (the layout DecodeProjection reads)
     private long stackedFor = -1;
 
     public MultiLoraLinear(Linear baseLayer, int slots, int maxRank, LoraBatch batch) : base(nameof(MultiLoraLinear))
@@ -76,20 +76,19 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The frozen base: x·Wᵀ (+ b). With few rows against a tall weight (decode rows against the 151,936-row lm_head) the
-    /// product is computed as (W·xᵀ)ᵀ: the same sums, but libtorch's CPU BLAS streams the weight far better that way
-    /// (qwen3-bench lm_head, 16 rows: 58 ms against 85 ms on this 2-core machine; docs/benchmarks.md).
+    /// The frozen base: x·Wᵀ (+ b). A decode step's few rows go to <see cref="DecodeProjection"/>: MKL repacks the whole
+    /// weight on every call, which at 16 rows cost more than the product (perf, qwen3-bench decode).
     /// </summary>
     private Tensor Base(Tensor x)
     {
         var weight = base_layer.weight!;
-        if (x.dim() != 2 || x.shape[0] * TallWeightRatio > weight.shape[0]) return base_layer.call(x);
-        var y = weight.matmul(x.t()).t();                                                           // (N, out), a transposed view
+        var rows = x.numel() / x.shape[^1];
+        if (rows > DecodeProjection.MaxRows || !x.is_contiguous()) return base_layer.call(x);
+        var flat = x.view(rows, x.shape[^1]);                                                       // (N, in)
+        if (!DecodeProjection.Applies(flat, weight)) return base_layer.call(x);
+        var y = DecodeProjection.Project(flat, weight).view([.. x.shape[..^1], weight.shape[0]]);  // (…, out)
         return base_layer.bias is { } bias ? y + bias : y;
     }
-
-    /// <summary>Rows × this ≤ out features: the weight is tall enough for the transposed product to pay.</summary>
-    private const int TallWeightRatio = 64;
 
     /// <summary>One pair of small matmuls per adapter present, added into that adapter's rows.</summary>
     private void Grouped(Tensor x, Tensor y)
@@ -130,8 +129,18 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         if (stackedFor != batch.Composition) Restack();
-        var hidden = x.to(ScalarType.Float32).matmul(stackedA!.t()) * batch.ColumnMask!;             // (B, T, k·R)
-        return hidden.matmul(stackedB!).MoveToOuterDisposeScope();                                 // (B, T, out)
+        var input = x.to(ScalarType.Float32);
+        var rows = input.numel() / input.shape[^1];
+        if (rows <= DecodeProjection.MaxRows && input.is_contiguous()
+            && DecodeProjection.Applies(input.view(rows, -1), stackedA!) && stackedA!.shape[0] % 8 == 0)
+        {
+            // A decode step: both products as DecodeProjection (MKL would repack A and B on each of them).
+            var shape = input.shape[..^1];
+            var masked = DecodeProjection.Project(input.view(rows, -1), stackedA!).view([.. shape, -1]) * batch.ColumnMask!; // (B, T, k·R)
+            return DecodeProjection.Project(masked.view(rows, -1), stackedB!).view([.. shape, -1]).MoveToOuterDisposeScope(); // (B, T, out)
+        }
+        var hidden = input.matmul(stackedA!.t()) * batch.ColumnMask!;                                 // (B, T, k·R)
+        return hidden.matmul(stackedB!.t()).MoveToOuterDisposeScope();                             // (B, T, out)
     }
 
     private void Restack()
@@ -142,7 +151,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         var rank = tableA.shape[1];
         stackedA = tableA.index_select(0, present).view(-1, tableA.shape[2]).DetachFromDisposeScope();   // (k·R, in)
         var columnScale = scales.index_select(0, present).repeat_interleave(rank).unsqueeze(1);          // (k·R, 1)
-        stackedB = (tableB.index_select(0, present).view(-1, tableB.shape[2]) * columnScale).DetachFromDisposeScope(); // (k·R, out)
+        stackedB = (tableB.index_select(0, present).view(-1, tableB.shape[2]) * columnScale).t().contiguous().DetachFromDisposeScope(); // (out, k·R)
         stackedFor = batch.Composition;
     }
 
