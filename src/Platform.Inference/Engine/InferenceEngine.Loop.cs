@@ -128,7 +128,7 @@ public sealed partial class InferenceEngine
         try
         {
             var mask = cache.Begin(rows.Select(r => new CacheRow(r.Sequence.Pages!, r.Sequence.Cached, r.New)).ToList(), length, device);
-            lora.Set(rows.Select(r => r.Sequence.Slot).ToList(), options.MaxLoraRank, device);
+            lora.Set(rows.Select(r => r.Sequence.Slot).ToList(), length, options.MaxLoraRank, device);
             hidden = model.Model.forward(inputIds, mask, positionIds, cache);                              // (B, T, H)
         }
         finally

@@ -34,14 +34,17 @@ internal sealed class LoraBatch : IDisposable
     public long Composition { get; private set; }
     public bool Active => adapters > 0;
 
-    /// <summary>Lays out this forward's rows for the kernel it will use (only that kernel's index tensors are built).</summary>
-    public void Set(IReadOnlyList<int> rowSlots, int maxRank, Device device)
+    /// <summary>
+    /// Lays out this forward's rows, each feeding <paramref name="tokensPerRow"/> positions, for the kernel it will use
+    /// (only that kernel's index tensors are built).
+    /// </summary>
+    public void Set(IReadOnlyList<int> rowSlots, int tokensPerRow, int maxRank, Device device)
     {
         Clear();
         var present = rowSlots.Where(s => s != 0).Distinct().Order().ToList();
         adapters = present.Count;
         if (adapters == 0) return;
-        Effective = Kernel != LoraKernel.Auto ? Kernel : adapters > StackedUpTo ? LoraKernel.Gathered : LoraKernel.Stacked;
+        Effective = Kernel != LoraKernel.Auto ? Kernel : Auto(adapters, (long)rowSlots.Count * tokensPerRow);
         switch (Effective)
         {
             case LoraKernel.Stacked:
@@ -64,6 +67,14 @@ internal sealed class LoraBatch : IDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// Decode steps: stacked up to <see cref="StackedUpTo"/> adapters, gathered beyond. A prefill (more positions than a
+    /// decode step has rows) runs grouped: stacked would multiply every position by every present adapter (k times the
+    /// FLOPs, 8× at multi8's 1,024-token prefill), grouped only by its own, and its per-adapter ops are few per token.
+    /// </summary>
+    private static LoraKernel Auto(int adapters, long positions) =>
+        positions > DecodeProjection.MaxRows ? LoraKernel.Grouped : adapters > StackedUpTo ? LoraKernel.Gathered : LoraKernel.Stacked;
 
     public void Clear()
     {
