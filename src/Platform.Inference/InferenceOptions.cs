@@ -21,13 +21,16 @@ public sealed class InferenceOptions
     public int MaxResidentAdapters { get; set; } = 8;
     /// <summary>Largest LoRA rank the adapter table holds (its rows are padded to it).</summary>
     public int MaxLoraRank { get; set; } = 64;
-    /// <summary>How rows with different adapters get their deltas: grouped per adapter (SGMV-like) or gathered per row (BGMV-like).</summary>
+    /// <summary>How rows with different adapters get their deltas; the enum below says what each value does.</summary>
     public LoraKernel LoraKernel { get; set; } = LoraKernel.Auto;
 }
 
 public enum LoraKernel
 {
-    /// <summary>Stacked up to <see cref="LoraBatch.StackedUpTo"/> distinct adapters in a forward, gathered beyond (measured in <c>bench serve</c>, docs/benchmarks.md).</summary>
+    /// <summary>
+    /// Decode steps: stacked up to <see cref="LoraBatch.StackedUpTo"/> distinct adapters, gathered beyond; prefills: grouped
+    /// (measured in <c>bench serve</c>, docs/benchmarks.md).
+    /// </summary>
     Auto,
     /// <summary>Rows sorted by adapter, one pair of matmuls per adapter present (Punica's SGMV idea).</summary>
     Grouped,
