@@ -46,6 +46,8 @@ internal static unsafe class DecodeProjection
             for (; n + 3 <= to; n += 3) ThreeOutputs(px, pw, py, rows, inner, outs, n);
             for (; n < to; n++) OneOutput(px, pw, py, rows, inner, outs, n);
         });
+        GC.KeepAlive(x);      // their memory is read through raw pointers above: no finalizer may free it meanwhile
+        GC.KeepAlive(weight);
         return y;
     }
 

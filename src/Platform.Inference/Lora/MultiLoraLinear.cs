@@ -41,6 +41,10 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>Copies an adapter's A (r, in) and B (out, r) into <paramref name="slot"/>.</summary>
     public void Load(int slot, Tensor a, Tensor b, double scale)
     {
+        // The scope holds every temporary (slot views, their results) until the native calls on them are done: a view
+        // only the finalizer would free could be collected during its own zero_ or copy_ and crash libtorch (seen once,
+        // a SIGSEGV in THSTensor_zeros_out on the engine thread).
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         Clear(slot);
         var rank = a.shape[0];
@@ -53,6 +57,7 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
     public void Clear(int slot)
     {
         DropStacked();
+        using var scope = NewDisposeScope(); // see Load
         using var _ = no_grad();
         tableA[slot].zero_();
         tableB[slot].zero_();
