@@ -37,19 +37,16 @@ public sealed record TrainingMemoryEstimate(long Runtime, long Weights, long Tra
 public static class TrainingMemoryModel
 {
     /// <summary>Resident memory of the process before any model exists: .NET, libtorch, allocator pools (measured).</summary>
-    public const long RuntimeBytes = 171L << 20;
+    public const long RuntimeBytes = 183L << 20;
     /// <summary>Calibrated: multiplier on the nominal activation elements (allocator slack, transient copies).</summary>
-    public const double ActivationFactor = 1.53;
-    /// <summary>
-    /// Calibrated: how many chunk-sized (rows, V) fp32 logit buffers are resident at the peak, LoRA and full fine-tuning
-    /// (fitted separately: the two modes reach their peaks at different points of the step).
-    /// </summary>
-    public const double LogitsBuffersLora = 1.21, LogitsBuffersFull = 0.55;
+    public const double ActivationFactor = 1.73;
+    /// <summary>Calibrated: how many chunk-sized (rows, V) fp32 logit buffers are resident at the peak.</summary>
+    public const double LogitsBuffers = 0.85;
     /// <summary>
     /// Calibrated: trainable-sized fp32 buffers at the peak: gradient, AdamW's two moments, and the temporaries that the
     /// allocator keeps once freed (NativeHeap): AdamW's denominator, for full fine-tuning the head's gradient and its copy.
     /// </summary>
-    public const double TrainableBuffers = 7.34;
+    public const double TrainableBuffers = 6.8;
 
     public static TrainingMemoryEstimate Estimate(TrainingMemoryShape s)
     {
@@ -74,7 +71,7 @@ public static class TrainingMemoryModel
         var activations = (long)(tokens * layers * perTokenLayer * 4 * ActivationFactor) + tokens * h * 4 * 2;
         // The fused head (HeadCrossEntropy) holds the logits of one chunk of loss positions at a time.
         var logitRows = Math.Min((long)s.MicroBatch * s.LossPositions, HeadCrossEntropy.ChunkRows(v));
-        var logits = (long)((s.Lora ? LogitsBuffersLora : LogitsBuffersFull) * logitRows * v * 4);
+        var logits = (long)(LogitsBuffers * logitRows * v * 4);
         return new TrainingMemoryEstimate(RuntimeBytes, weights, trainableState, activations, logits);
     }
 }

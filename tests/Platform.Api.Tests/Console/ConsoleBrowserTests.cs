@@ -265,8 +265,9 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
     {
         using var client = server.Client(key);
         var file = await JobCalls.UploadSampleAsync(client);
-        // Paused at once so it never takes a training slot from the other tests.
-        var id = (await JobCalls.CreateAsync(client, file, epochs: 1, batchSize: 9)).GetProperty("id").GetString()!;
+        // Paused at once so it never takes a training slot from the other tests; 20 steps, so that it cannot finish
+        // between creation and the pause (one step did, in a CI run).
+        var id = (await JobCalls.CreateAsync(client, file, epochs: 20, batchSize: 9)).GetProperty("id").GetString()!;
         await JobCalls.PostAsync(client, id, "pause");
         await JobCalls.WaitForAsync(client, id, s => s == "paused", TimeSpan.FromSeconds(60));
         return id;
