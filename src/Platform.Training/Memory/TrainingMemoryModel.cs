@@ -39,14 +39,14 @@ public static class TrainingMemoryModel
     /// <summary>Resident memory of the process before any model exists: .NET, libtorch, allocator pools (measured).</summary>
     public const long RuntimeBytes = 183L << 20;
     /// <summary>Calibrated: multiplier on the nominal activation elements (allocator slack, transient copies).</summary>
-    public const double ActivationFactor = 1.73;
+    public const double ActivationFactor = 1.90;
     /// <summary>Calibrated: how many chunk-sized (rows, V) fp32 logit buffers are resident at the peak.</summary>
-    public const double LogitsBuffers = 0.85;
+    public const double LogitsBuffers = 1.0;
     /// <summary>
     /// Calibrated: trainable-sized fp32 buffers at the peak: gradient, AdamW's two moments, and the temporaries that the
     /// allocator keeps once freed (NativeHeap): AdamW's denominator, for full fine-tuning the head's gradient and its copy.
     /// </summary>
-    public const double TrainableBuffers = 6.8;
+    public const double TrainableBuffers = 9.15;
 
     public static TrainingMemoryEstimate Estimate(TrainingMemoryShape s)
     {

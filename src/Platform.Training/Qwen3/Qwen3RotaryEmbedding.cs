@@ -15,8 +15,13 @@ public sealed class Qwen3RotaryEmbedding : nn.Module
     public Qwen3RotaryEmbedding(Qwen3Config config, Device device) : base(nameof(Qwen3RotaryEmbedding))
     {
         var dim = config.HeadDimension;
-        var exponent = arange(0, dim, 2, ScalarType.Int64, device).to(ScalarType.Float32) / dim;
-        inv_freq = tensor((float)config.RopeBase, ScalarType.Float32, device).pow(exponent).reciprocal();
+        // A scope for the temporaries: without one, a temporary whose handle is being read by native code can be
+        // finalized by a GC on another thread (models are built on long-running worker and engine threads).
+        using (NewDisposeScope())
+        {
+            var exponent = arange(0, dim, 2, ScalarType.Int64, device).to(ScalarType.Float32) / dim;   // (D/2)
+            inv_freq = tensor((float)config.RopeBase, ScalarType.Float32, device).pow(exponent).reciprocal().DetachFromDisposeScope();
+        }
         register_buffer(nameof(inv_freq), inv_freq, persistent: false);
         RegisterComponents();
     }

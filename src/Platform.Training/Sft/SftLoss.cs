@@ -11,15 +11,18 @@ namespace Platform.Training.Sft;
 /// </summary>
 public static class SftLoss
 {
-    /// <summary>Sum over the micro-batch of weight × -log p(token | prefix), in fp32, as a scalar tensor with a graph.</summary>
-    public static Tensor WeightedSum(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples)
+    /// <summary>
+    /// Sum over the micro-batch of weight × -log p(token | prefix), in fp32, as a scalar tensor with a graph. A training
+    /// run passes its <paramref name="workspace"/> for the fused head's logits.
+    /// </summary>
+    public static Tensor WeightedSum(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples, LogitsWorkspace? workspace = null)
     {
         using var scope = NewDisposeScope();
         var (predictors, targets, weights) = Predictors(model, examples);                   // (N, H), (N), (N)
         var head = model.LmHeadLinear;
         if (is_grad_enabled() && ReferenceEquals(model.LmHead, head) && head.bias is null && head.weight!.dtype == ScalarType.Float32
             && predictors.dtype == ScalarType.Float32)
-            return HeadCrossEntropy.WeightedSum(predictors, head.weight, targets, weights).MoveToOuterDisposeScope();
+            return HeadCrossEntropy.WeightedSum(predictors, head.weight, targets, weights, workspace).MoveToOuterDisposeScope();
         var logits = model.LmHead.call(predictors).to(ScalarType.Float32);                // (N, V)
         var losses = nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None); // (N)
         return (losses * weights).sum().MoveToOuterDisposeScope();

@@ -20,6 +20,7 @@ public sealed partial class SftTrainer : IResumableTrainer, IDisposable
     private readonly IReadOnlyList<SftExample> examples;
     private readonly SftDataOrder order;
     private readonly ILogger logger;
+    private readonly LogitsWorkspace logitsWorkspace = new();
 
     public SftTrainer(Qwen3ForCausalLM model, IReadOnlyList<SftExample> examples, SftOptions options, ILogger? logger = null)
     {
@@ -79,7 +80,7 @@ public sealed partial class SftTrainer : IResumableTrainer, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var weighted = SftLoss.WeightedSum(model, micro);
+            var weighted = SftLoss.WeightedSum(model, micro, logitsWorkspace);
             lossSum += weighted.item<float>();
             if (totalWeight > 0) (weighted / totalWeight).backward();
         }
@@ -103,5 +104,9 @@ public sealed partial class SftTrainer : IResumableTrainer, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "SFT step {Step}/{MaxSteps}: loss {Loss:F4}, grad norm {GradNorm:F3}, lr {LearningRate:E2}, {Milliseconds:F0} ms")]
     private static partial void LogStep(ILogger logger, int step, int maxSteps, double loss, double gradNorm, double learningRate, double milliseconds);
 
-    public void Dispose() => Optimizer.Dispose();
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        logitsWorkspace.Dispose();
+    }
 }

@@ -79,7 +79,7 @@ public sealed class DryRunAndFeasibilityTests(PricedSmallWorkerServer server) : 
         var t = await server.NewTenantAsync();
         using var client = server.Client(t.Key);
         var file = await JobCalls.UploadSampleAsync(client);
-        // Nine rows in one micro-batch need about 460 MiB by the memory model (three: about 390), more than the worker's 420 MiB.
+        // By the memory model nine rows in one micro-batch need more than the worker's 420 MiB; three fit.
         var quote = await PostAsync(client, Body(file, epochs: 2, batch: 9, dryRun: true), HttpStatusCode.OK);
         var feasibility = quote.GetProperty("feasibility");
         Assert.False(feasibility.GetProperty("fits").GetBoolean());

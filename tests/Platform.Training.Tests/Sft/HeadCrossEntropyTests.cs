@@ -14,11 +14,14 @@ namespace Platform.Training.Tests.Sft;
 public sealed class HeadCrossEntropyTests
 {
     [Theory]
-    [InlineData(3)]     // several chunks, the last one short
-    [InlineData(1000)]  // one chunk
-    public void Loss_and_gradients_equal_the_full_logits_computation(int chunkRows)
+    [InlineData(3, false)]     // several chunks, the last one short
+    [InlineData(1000, false)]  // one chunk
+    [InlineData(3, true)]      // the same into a training run's workspace, left dirty by an earlier call
+    [InlineData(1000, true)]
+    public void Loss_and_gradients_equal_the_full_logits_computation(int chunkRows, bool reuseWorkspace)
     {
         using var scope = NewDisposeScope();
+        using var workspace = reuseWorkspace ? new LogitsWorkspace() : null;
         using var generator = new Generator(5);
         var (n, h, v) = (10, 16, 97);
         var x = randn([n, h], generator: generator).requires_grad_(true);
@@ -26,7 +29,10 @@ public sealed class HeadCrossEntropyTests
         var targets = randint(0, v, [n], generator: generator);
         var weights = tensor(new[] { 1f, 0.5f, 2f, 1f, 1f, 0f, 1f, 3f, 1f, 1f });
 
-        var fused = HeadCrossEntropy.WeightedSum(x, w, targets, weights, chunkRows);
+        if (workspace is not null)
+            using (no_grad())
+                HeadCrossEntropy.WeightedSum(randn([n, h]) * 9, w, targets, weights, workspace, chunkRows: n).Dispose(); // the largest buffer: reused below
+        var fused = HeadCrossEntropy.WeightedSum(x, w, targets, weights, workspace, chunkRows);
         fused.backward();
         var (fusedX, fusedW) = (x.grad!.clone(), w.grad!.clone());
         x.grad!.zero_();
@@ -66,9 +72,11 @@ public sealed class HeadCrossEntropyTests
         Assert.Equal(reference.item<float>(), fused.item<float>(), 3);
         for (var i = 0; i < trainable.Count; i++)
         {
+            // Relative to the whole gradient, not per element: through the body the two orders of summation differ by
+            // fp32 rounding, a few 1e-6 on elements near 0 when other tests change the thread count (seen in a full run).
             var expected = trainable[i].parameter.grad!;
-            Assert.True(fusedGrads[i].allclose(expected, rtol: 1e-4, atol: 1e-6),
-                $"{trainable[i].name} differs by {(fusedGrads[i] - expected).abs().max().item<float>()}");
+            var (difference, scale) = ((fusedGrads[i] - expected).norm().item<float>(), expected.norm().item<float>());
+            Assert.True(difference <= 1e-5 * scale + 1e-7, $"{trainable[i].name} differs by {difference} (norm {scale})");
         }
         Assert.True(fusedGrads.Sum(g => g.abs().sum().item<float>()) > 0);
     }
