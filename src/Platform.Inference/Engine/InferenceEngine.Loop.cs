@@ -152,9 +152,7 @@ public sealed partial class InferenceEngine
     private Tensor Head(Tensor finalHidden)
     {
         var head = model.LmHeadLinear;
-        return ReferenceEquals(model.LmHead, head) && head.bias is null && DecodeProjection.Applies(finalHidden, head.weight!)
-            ? DecodeProjection.Project(finalHidden, head.weight!)
-            : model.LmHead.call(finalHidden);
+        return ReferenceEquals(model.LmHead, head) ? DecodeProjection.Linear(finalHidden, head) : model.LmHead.call(finalHidden);
     }
 
     private void Append(Sequence sequence, int token, TokenLogprob? logprob)

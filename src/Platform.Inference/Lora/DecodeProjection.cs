@@ -28,6 +28,23 @@ internal static unsafe class DecodeProjection
         && x.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
         && x.is_contiguous() && weight.is_contiguous();
 
+    /// <summary>
+    /// A linear layer over x (…, in): through <see cref="Project"/> (plus the bias) for a decode step's few rows, else
+    /// libtorch's. MKL repacks the whole weight on every call, which at 16 rows cost more than the product (perf,
+    /// qwen3-bench decode).
+    /// </summary>
+    public static Tensor Linear(Tensor x, TorchSharp.Modules.Linear linear)
+    {
+        var weight = linear.weight!;
+        var rows = x.numel() / x.shape[^1];
+        if (rows > MaxRows || !x.is_contiguous()) return linear.call(x);
+        using var scope = NewDisposeScope();
+        var flat = x.view(rows, x.shape[^1]);                                                      // (N, in)
+        if (!Applies(flat, weight)) return linear.call(x).MoveToOuterDisposeScope();
+        var y = Project(flat, weight).view([.. x.shape[..^1], weight.shape[0]]);                   // (…, out)
+        return (linear.bias is { } bias ? y + bias : y).MoveToOuterDisposeScope();
+    }
+
     /// <summary>x (M, K) · weight (N, K)ᵀ → (M, N). Only where <see cref="Applies"/>.</summary>
     public static Tensor Project(Tensor x, Tensor weight)
     {

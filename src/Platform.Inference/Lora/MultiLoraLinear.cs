@@ -80,20 +80,8 @@ internal sealed class MultiLoraLinear : nn.Module<Tensor, Tensor>
         return y.MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// The frozen base: x·Wᵀ (+ b). A decode step's few rows go to <see cref="DecodeProjection"/>: MKL repacks the whole
-    /// weight on every call, which at 16 rows cost more than the product (perf, qwen3-bench decode).
-    /// </summary>
-    private Tensor Base(Tensor x)
-    {
-        var weight = base_layer.weight!;
-        var rows = x.numel() / x.shape[^1];
-        if (rows > DecodeProjection.MaxRows || !x.is_contiguous()) return base_layer.call(x);
-        var flat = x.view(rows, x.shape[^1]);                                                       // (N, in)
-        if (!DecodeProjection.Applies(flat, weight)) return base_layer.call(x);
-        var y = DecodeProjection.Project(flat, weight).view([.. x.shape[..^1], weight.shape[0]]);  // (…, out)
-        return base_layer.bias is { } bias ? y + bias : y;
-    }
+    /// <summary>The frozen base: x·Wᵀ (+ b); a decode step's few rows through <see cref="DecodeProjection"/>.</summary>
+    private Tensor Base(Tensor x) => DecodeProjection.Linear(x, base_layer);
 
     /// <summary>One pair of small matmuls per adapter present, added into that adapter's rows.</summary>
     private void Grouped(Tensor x, Tensor y)
