@@ -6,8 +6,8 @@ namespace Platform.Training.Sft;
 /// The vocabulary-sized logits buffer of <see cref="HeadCrossEntropy"/>, kept for a whole training run. Freed after each
 /// step, that block is the largest one on the native heap (which keeps freed memory, see <see cref="NativeHeap"/>); the
 /// next step's smaller allocations split it, and the next step's logits then grow the heap by their size again. Under
-/// CPU contention that happened in 1 of 4 steps, 17 % above the memory model's peak for qwen3-tiny (docs/benchmarks.md).
-/// Grow-only: a step with more loss positions replaces it with a larger one.
+/// CPU contention about 1 run in 4 peaked one chunk higher (qwen3-tiny lora 2 × 128: 446–470 MiB against 383–395;
+/// docs/benchmarks.md). Grow-only: a step with more loss positions replaces it with a larger one.
 /// </summary>
 public sealed class LogitsWorkspace : IDisposable
 {

@@ -48,6 +48,22 @@ public sealed class HeadCrossEntropyTests
     }
 
     [Fact]
+    public void The_workspace_keeps_one_buffer_until_a_step_needs_more()
+    {
+        using var workspace = new LogitsWorkspace();
+        var device = new Device(DeviceType.CPU);
+        using var first = workspace.Take(97, 8, ScalarType.Float32, device);
+        using var smaller = workspace.Take(97, 3, ScalarType.Float32, new Device(DeviceType.CPU)); // an equal device, another object
+        Assert.Equal(Address(first), Address(smaller));
+        Assert.Equal([97L, 3L], smaller.shape);
+        Assert.True(smaller.is_contiguous());
+        using var larger = workspace.Take(97, 9, ScalarType.Float32, device);
+        Assert.NotEqual(Address(first), Address(larger));
+    }
+
+    private static IntPtr Address(Tensor view) => view.storage<float>().data_ptr() + (nint)(view.storage_offset() * sizeof(float));
+
+    [Fact]
     public void A_lora_models_gradients_equal_those_through_full_logits()
     {
         using var model = TestModels.Create().WithRandomNorms();
