@@ -22,7 +22,7 @@ public sealed partial class StartTrainingRunConsumer(
             throw new NoFreeTrainingSlotException(options.Value.WorkerId);
         var job = grains.GetGrain<IJobGrain>(m.JobId);
         RunAssignment? assignment;
-        try { assignment = await job.AcceptRun(m.Attempt, options.Value.WorkerId); }
+        try { assignment = await AcceptAsync(job, m, context.CancellationToken); }
         catch
         {
             slots.Release();
@@ -36,6 +36,28 @@ public sealed partial class StartTrainingRunConsumer(
         }
         slots.Start(job, assignment); // the message is acknowledged now; the lease in the job grain covers the run
     }
+
+    /// <summary>
+    /// The job grain's answer, waiting out a cluster that still routes to a silo that just died (seen when the killed
+    /// worker had hosted the job's grain): retried every second for <see cref="WorkerOptions.ClusterWait"/>.
+    /// </summary>
+    private async Task<RunAssignment?> AcceptAsync(IJobGrain job, StartTrainingRun m, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + options.Value.ClusterWait;
+        while (true)
+        {
+            try { return await job.AcceptRun(m.Attempt, options.Value.WorkerId); }
+            catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException)
+            {
+                if (DateTime.UtcNow >= deadline) throw new ClusterUnreachableException(m.JobId, e);
+                LogClusterUnsettled(logger, m.JobId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} not reachable yet ({Reason}); trying again")]
+    private static partial void LogClusterUnsettled(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped StartTrainingRun for {JobId} attempt {Attempt}: not current")]
     private static partial void LogStale(ILogger logger, string jobId, int attempt);

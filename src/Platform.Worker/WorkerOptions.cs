@@ -20,6 +20,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int AcceptRetries { get; set; } = 3;
     public TimeSpan AcceptRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a taken delivery keeps trying to reach the job's grain while the cluster is still settling after a silo
+    /// died (until membership declares it dead and the grain reactivates elsewhere); past it the delivery gives way and
+    /// the dispatch lease sends the job again.
+    /// </summary>
+    public TimeSpan ClusterWait { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Identifies this worker in job leases; unique per process.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 }

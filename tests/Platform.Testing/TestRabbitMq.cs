@@ -78,6 +78,9 @@ public static class TestRabbitMq
         process.BeginErrorReadLine();
         // Generous: on a loaded 2-core machine a restart (quorum queues recovering) took over a minute.
         await WaitForPortAsync(node.Port, process, TimeSpan.FromSeconds(180), cancellationToken);
+        // The AMQP port opens before the boot is marked complete; until then rabbitmqctl refuses commands such as
+        // add_vhost ("requires the 'rabbit' app to be running", seen in a full run).
+        await CtlAsync(node, ["await_startup"], cancellationToken);
         node.Process = process;
         return node;
     }

@@ -9,11 +9,16 @@ namespace Platform.Domain.Jobs;
 /// </summary>
 public sealed class TrainingRunFaultConsumer(IGrainFactory grains) : IConsumer<Fault<StartTrainingRun>>
 {
+    private static readonly HashSet<string> Passing =
+        [typeof(NoFreeTrainingSlotException).FullName!, typeof(ClusterUnreachableException).FullName!];
+
     public async Task Consume(ConsumeContext<Fault<StartTrainingRun>> context)
     {
         var fault = context.Message;
         var causes = fault.Exceptions ?? [];
-        if (causes.Length > 0 && causes.All(e => e.ExceptionType == typeof(NoFreeTrainingSlotException).FullName)) return;
+        // Only passing conditions (no free slot, the cluster briefly unreachable): the job stays queued and the
+        // scheduler's dispatch lease sends it again.
+        if (causes.Length > 0 && causes.All(e => e.ExceptionType is { } type && Passing.Contains(type))) return;
         var reason = causes.Select(e => e.Message).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m)) ?? "unknown error";
         await grains.GetGrain<IJobGrain>(fault.Message.JobId).DispatchFailed(fault.Message.Attempt, reason);
     }

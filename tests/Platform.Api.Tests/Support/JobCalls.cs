@@ -15,11 +15,18 @@ internal static class JobCalls
 
     public static async Task<JsonElement> CreateAsync(HttpClient client, string fileId, int epochs, int batchSize, string model = "qwen3-tiny")
     {
-        var response = await client.PostAsJsonAsync("/v1/fine_tuning/jobs", new
+        var request = new
         {
             model, training_file = fileId, seed = 7,
             method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = epochs, batch_size = batchSize } } },
-        }, Ct);
+        };
+        var response = await client.PostAsJsonAsync("/v1/fine_tuning/jobs", request, Ct);
+        // As OpenAI's SDKs do: a 503 (a cluster member just left) is retried after its Retry-After.
+        for (var retry = 0; response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && retry < 20; retry++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+            response = await client.PostAsJsonAsync("/v1/fine_tuning/jobs", request, Ct);
+        }
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(response.IsSuccessStatusCode, body.ToString());
         return body;

@@ -9,8 +9,20 @@ namespace Platform.Api.Tests.Support;
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
+    private const int KeptLines = 200;
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private WorkerProcess(Process process) => _process = process;
+
+    /// <summary>The process's last lines of output (stdout and stderr), for a failing test's message.</summary>
+    public string OutputTail => string.Join('\n', _output);
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > KeptLines) _output.TryDequeue(out _);
+    }
 
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
@@ -28,11 +40,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings) psi.ArgumentList.Add($"--{key}={value}");
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start a worker process");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var worker = new WorkerProcess(process);
+        process.OutputDataReceived += (_, e) => worker.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new WorkerProcess(process);
+        return worker;
     }
 
     /// <summary>SIGKILL: no checkpoint, no goodbye.</summary>
