@@ -47,7 +47,7 @@ public sealed partial class StartTrainingRunConsumer(
         while (true)
         {
             try { return await job.AcceptRun(m.Attempt, options.Value.WorkerId); }
-            catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException)
+            catch (Exception e) when (ClusterUnreachableException.IsPassing(e) || e is TimeoutException)
             {
                 if (DateTime.UtcNow >= deadline) throw new ClusterUnreachableException(m.JobId, e);
                 LogClusterUnsettled(logger, m.JobId, e.Message);

@@ -1,4 +1,5 @@
 using Platform.Domain.Errors;
+using Platform.Domain.Jobs;
 
 namespace Platform.Api.Errors;
 
@@ -12,7 +13,7 @@ internal sealed class DomainExceptionFilter : IEndpointFilter
     {
         try { return await next(context); }
         catch (DomainException e) { return ApiError.From(e); }
-        catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException)
+        catch (Exception e) when (ClusterUnreachableException.IsPassing(e))
         {
             context.HttpContext.Response.Headers.RetryAfter = "1";
             return ApiError.Result(StatusCodes.Status503ServiceUnavailable,

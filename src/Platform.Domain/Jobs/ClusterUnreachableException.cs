@@ -7,4 +7,8 @@ namespace Platform.Domain.Jobs;
 /// scheduler's dispatch lease sends it again.
 /// </summary>
 public sealed class ClusterUnreachableException(string jobId, Exception inner)
-    : Exception($"the job {jobId} could not be reached in the cluster: {inner.Message}", inner);
+    : Exception($"the job {jobId} could not be reached in the cluster: {inner.Message}", inner)
+{
+    /// <summary>Orleans' answer while a dead silo still counts as a member: the call may succeed a few seconds later.</summary>
+    public static bool IsPassing(Exception e) => e is OrleansMessageRejectionException or SiloUnavailableException;
+}
