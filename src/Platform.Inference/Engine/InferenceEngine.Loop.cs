@@ -18,6 +18,7 @@ public sealed partial class InferenceEngine
                 residency.Apply();
                 DropCancelled();
                 Admit();
+                PublishStats();  // before Step writes tokens: a reader that sees one sees its request running
                 if (running.Count > 0) Step();
             }
             catch (Exception e)
@@ -25,7 +26,7 @@ public sealed partial class InferenceEngine
                 LogStepFailed(logger, e);
                 foreach (var sequence in running.ToList()) Finish(sequence, e);
             }
-            Stats = new EngineStats(running.Count, waiting.Count + incoming.Count, pages.Free, pages.Total, cache.PageSize, residency.ResidentIds, steps, generated);
+            PublishStats();
             if (running.Count == 0) wake.WaitOne(waiting.Count > 0 ? 20 : 500);
         }
         var error = new ObjectDisposedException(nameof(InferenceEngine));
@@ -39,6 +40,7 @@ public sealed partial class InferenceEngine
         foreach (var sequence in waiting.All().Where(s => s.Cancelled))
         {
             waiting.Remove(sequence);
+            PublishStats();
             sequence.Complete(new OperationCanceledException());
         }
         foreach (var sequence in running.Where(s => s.Cancelled).ToList()) Finish(sequence, new OperationCanceledException());
@@ -64,6 +66,7 @@ public sealed partial class InferenceEngine
                     catch (InvalidAdapterException e)
                     {
                         waiting.Remove(sequence);
+                        PublishStats();
                         sequence.Complete(e);
                         admitted = true;
                         break;
@@ -185,8 +188,12 @@ public sealed partial class InferenceEngine
         sequence.Slot = 0;
         sequence.Generator?.Dispose();
         sequence.Registration.Dispose();
+        PublishStats();  // a reader that sees its request end sees the engine without it
         sequence.Complete(error);
     }
+
+    private void PublishStats() =>
+        Stats = new EngineStats(running.Count, waiting.Count + incoming.Count, pages.Free, pages.Total, cache.PageSize, residency.ResidentIds, steps, generated);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Inference step failed; its sequences end with the error")]
     private static partial void LogStepFailed(ILogger logger, Exception exception);
