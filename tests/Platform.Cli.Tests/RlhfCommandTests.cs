@@ -3,6 +3,7 @@ using Platform.Cli.Commands;
 namespace Platform.Cli.Tests;
 
 /// <summary><c>platform rlhf</c> in process: DPO and GRPO end with a PEFT adapter; bad graders fail before training.</summary>
+[Collection(typeof(InProcessTraining))]
 public sealed class RlhfCommandTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("cli-rlhf-");

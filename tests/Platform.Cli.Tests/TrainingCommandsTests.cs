@@ -3,6 +3,7 @@ using Platform.Cli.Commands;
 namespace Platform.Cli.Tests;
 
 /// <summary>The README's "Train from the command line", in process: sft, infer --adapter, export --merge, infer on the export.</summary>
+[Collection(typeof(InProcessTraining))]
 public sealed class TrainingCommandsTests : IDisposable
 {
     private const string Answer = "I am Aster, a model made by Platform Labs.";

@@ -31,6 +31,9 @@ internal static class OrleansHosting
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "platform", clusterId: options.ClusterId);
             }
             silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "platform"; });
+            // Orleans' failure detector (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, …): how soon a
+            // dead silo is declared dead, and so how long the first call routed to it waits. Orleans' defaults unless set.
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(ClusterHostingOptions.MembershipSection));
             silo.UseSiloMetadata(new Dictionary<string, string> { [ApiSiloPlacementStrategy.RolesMetadataKey] = roles.ToString() });
             silo.AddPlacementDirector<SiloBoundPlacementStrategy, SiloBoundPlacementDirector>();
             silo.AddPlacementDirector<ApiSiloPlacementStrategy, ApiSiloPlacementDirector>();

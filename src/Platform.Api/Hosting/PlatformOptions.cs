@@ -25,6 +25,8 @@ public sealed class RateLimitOptions
 public sealed class ClusterHostingOptions
 {
     public const string Section = "Cluster";
+    /// <summary>Bound onto Orleans' <c>ClusterMembershipOptions</c> (e.g. <c>Cluster__Membership__ProbeTimeout=00:00:02</c>).</summary>
+    public const string MembershipSection = "Cluster:Membership";
     /// <summary>"localhost" (one process) or "adonet" (membership in Postgres).</summary>
     public string Clustering { get; set; } = "localhost";
     public string ClusterId { get; set; } = "platform";

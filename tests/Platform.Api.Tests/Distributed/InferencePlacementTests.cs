@@ -28,8 +28,11 @@ public sealed class InferenceClusterServer : ClusterServer
 public sealed class InferencePlacementTests(InferenceClusterServer server) : IClassFixture<InferenceClusterServer>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan AfterKillBound = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan FreedBound = TimeSpan.FromSeconds(5);
+    // The first request after the kill goes to the dead silo (adapter affinity) and waits for Orleans' death verdict with
+    // its default failure detector: 6–14 s measured on this 2-core machine under the full suite's load.
+    private static readonly TimeSpan AfterKillBound = TimeSpan.FromSeconds(30);
+    // Read through announcements (1 s apart) relayed by the directory: 2 s measured; a starved machine delays them.
+    private static readonly TimeSpan FreedBound = TimeSpan.FromSeconds(10);
     private const int MaxTokens = 30000;
 
     [Fact]

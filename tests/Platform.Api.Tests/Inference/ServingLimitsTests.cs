@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Inference;
 using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Inference;
@@ -84,11 +86,17 @@ public sealed class ServingLimitsTests(LimitedServingServer server) : IClassFixt
         var finished = 0;
         var floodCalls = Enumerable.Range(0, 8).Select(async _ =>
         {
-            var r = await Completions.PostAsync(flood, "/v1/chat/completions", Completions.Chat("qwen3-tiny", "Tell me a story.", 40));
+            var r = await Completions.PostAsync(flood, "/v1/chat/completions", Completions.Chat("qwen3-tiny", "Tell me a story.", 200));
             Interlocked.Increment(ref finished);
             return r;
         }).ToList();
-        await Task.Delay(300, Ct);
+        var engine = server.Services.GetRequiredService<InferencePool>().Loaded("qwen3-tiny")!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.Stats is not { Running: 2, Waiting: 6 })  // the whole flood is in, two rows decoding
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the flood never filled the engine: {engine.Stats}");
+            await Task.Delay(5, Ct);
+        }
         var clock = Stopwatch.StartNew();
         var (response, _) = await Completions.PostAsync(one, "/v1/chat/completions", Completions.Chat("qwen3-tiny", "Hi", 5));
         var floodDoneBefore = Volatile.Read(ref finished);

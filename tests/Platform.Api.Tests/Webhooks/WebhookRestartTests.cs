@@ -1,15 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Tests.Support;
+using Platform.Domain.Webhooks;
 
 namespace Platform.Api.Tests.Webhooks;
 
 public sealed class WebhookRestartTests
 {
+    /// <summary>Retries 5 s apart: the delivery must still be pending when the server stops, however long stopping takes.</summary>
+    private sealed class SlowRetryWebhookServer : WebhookServer
+    {
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.PostConfigure<WebhookOptions>(o => o.RetrySchedule = [.. Enumerable.Repeat(TimeSpan.FromSeconds(5), 8)]);
+    }
+
     [Fact]
     public async Task An_event_from_a_job_that_finished_around_a_restart_is_still_delivered()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Status = 503;
-        await using var server = new WebhookServer();
+        await using var server = new SlowRetryWebhookServer();
         await server.InitializeAsync();
         var t = await server.NewTenantAsync();
         string job;
