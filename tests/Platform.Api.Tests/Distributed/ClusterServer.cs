@@ -31,6 +31,7 @@ public class ClusterServer : RabbitMqServer
         s["Workers:LivenessWindow"] = "00:00:04";
         s["InferenceSilos:AnnounceInterval"] = "00:00:01";
         s["InferenceSilos:LivenessWindow"] = "00:00:08";  // generous: a starved test machine delays announcements
+        s["Cluster:Membership:NumMissedTableIAmAliveLimit"] = "3";  // only changes when Orleans logs a warning; proves the binding
         return s;
     }
 

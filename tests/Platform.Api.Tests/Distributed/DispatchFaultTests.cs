@@ -1,5 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Platform.Api.Tests.Support;
 using Platform.Contracts;
 using Platform.Domain.Jobs;
@@ -10,6 +12,10 @@ namespace Platform.Api.Tests.Distributed;
 public sealed class DispatchFaultTests(ClusterServer server) : IClassFixture<ClusterServer>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void The_silos_failure_detector_takes_its_settings_from_configuration() =>
+        Assert.Equal(3, server.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.NumMissedTableIAmAliveLimit);
 
     [Fact]
     public async Task A_start_message_that_faults_on_every_retry_fails_the_job_with_the_reason()
