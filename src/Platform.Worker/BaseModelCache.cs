@@ -24,7 +24,7 @@ public sealed class BaseModelCache(WorkerDevice device) : IDisposable
             {
                 Release();
                 using var loaded = BaseModelLoader.Load(presetOrFolder, dtype, cancellationToken);
-                _cached = (key, loaded.state_dict().ToDictionary(p => p.Key, p => CopyOf(p.Value)),
+                _cached = (key, loaded.state_dict().ToDictionary(p => p.Key, p => TensorCopies.DetachedCopy(p.Value)),
                     ContentHashes.StateDict(loaded, cancellationToken));
             }
             var config = BaseModelLoader.IsPreset(presetOrFolder)
@@ -45,13 +45,6 @@ public sealed class BaseModelCache(WorkerDevice device) : IDisposable
         lock (_gate)
             return _cached?.Key == $"{presetOrFolder}|{dtype}" ? _cached.Value.Sha256
                 : throw new InvalidOperationException($"{presetOrFolder} is not the cached base; create a model from it first");
-    }
-
-    /// <summary>A detached copy; the detached view is held until the copy exists (an unheld temporary can be finalized mid-call).</summary>
-    private static Tensor CopyOf(Tensor tensor)
-    {
-        using var detached = tensor.detach();
-        return detached.clone();
     }
 
     private void Release()

@@ -37,12 +37,7 @@ public sealed partial class InferenceEngine
     private void DropCancelled()
     {
         while (incoming.TryDequeue(out var sequence)) waiting.Add(sequence);
-        foreach (var sequence in waiting.All().Where(s => s.Cancelled))
-        {
-            waiting.Remove(sequence);
-            PublishStats();
-            sequence.Complete(new OperationCanceledException());
-        }
+        foreach (var sequence in waiting.All().Where(s => s.Cancelled)) Refuse(sequence, new OperationCanceledException());
         foreach (var sequence in running.Where(s => s.Cancelled).ToList()) Finish(sequence, new OperationCanceledException());
     }
 
@@ -65,9 +60,7 @@ public sealed partial class InferenceEngine
                     }
                     catch (InvalidAdapterException e)
                     {
-                        waiting.Remove(sequence);
-                        PublishStats();
-                        sequence.Complete(e);
+                        Refuse(sequence, e);
                         admitted = true;
                         break;
                     }
@@ -189,6 +182,14 @@ public sealed partial class InferenceEngine
         sequence.Generator?.Dispose();
         sequence.Registration.Dispose();
         PublishStats();  // a reader that sees its request end sees the engine without it
+        sequence.Complete(error);
+    }
+
+    /// <summary>Leaves the queue before it ran: the reader completed with the error.</summary>
+    private void Refuse(Sequence sequence, Exception error)
+    {
+        waiting.Remove(sequence);
+        PublishStats();  // as in Finish: a reader that sees its request end sees the engine without it
         sequence.Complete(error);
     }
 

@@ -27,11 +27,7 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
     /// </summary>
     public void TakeOwnCopy()
     {
-        using (no_grad())
-        {
-            using var detached = weight.detach(); // held: an unheld temporary can be finalized while native code reads it
-            weight = new Parameter(detached.clone(), weight.requires_grad);
-        }
+        using (no_grad()) weight = new Parameter(TensorCopies.DetachedCopy(weight), weight.requires_grad);
         ConditionallyRegisterParameter(nameof(weight), weight);
     }
 
